@@ -1,0 +1,20 @@
+//! medcred issuer: boards with DIDs and sealed keys, credential issuance in four formats, bulk
+//! import, and the HTTP API (VC-API issue routes, board management, DID documents).
+
+pub mod api;
+pub mod bulk;
+pub mod clock;
+pub mod did_web;
+pub mod error;
+pub mod holder;
+pub mod issue;
+pub mod keystore;
+pub mod service;
+pub mod tokens;
+
+pub use api::router;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::IssuerError;
+pub use issue::{Issued, Secured};
+pub use keystore::MasterKey;
+pub use service::{CreatedBoard, Issuer, NewBoard};

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run every check and test: formatting, clippy (warnings are errors), and the whole test suite
+# against SQLite and the local PostgreSQL (127.0.0.1:5432, trust auth; started if it is down).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432; }
+if ! pg_up; then
+  echo "PostgreSQL is not answering on 127.0.0.1:5432; starting it"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  for _ in $(seq 1 50); do pg_up && break; sleep 0.2; done
+  pg_up || { echo "PostgreSQL did not start" >&2; exit 1; }
+fi
+# Drop databases left by earlier test runs (each run creates fresh ones).
+psql -h 127.0.0.1 -U postgres -d postgres -Atqc \
+  "SELECT datname FROM pg_database WHERE datname LIKE 'medcred_test_%'" |
+  while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db\"" || true; done
+
+cargo fmt --all -- --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --locked --workspace --no-fail-fast
+else
+  cargo test --locked --workspace --no-fail-fast
+fi

@@ -1,0 +1,17 @@
+//! medcred verification engine: detect a credential's format, resolve its issuer's DID, check
+//! issuer binding, proof, validity period and status, and report each as a named check with a
+//! verdict that is never "valid" when a check could not run.
+//!
+//! Pure and wasm-friendly: no runtime, no network, no clock (time is passed in); DID documents
+//! come through the [`DidResolver`] trait.
+
+pub mod detect;
+pub mod engine;
+pub mod limits;
+pub mod report;
+pub mod resolve;
+
+pub use detect::{detect, Content, Detected, SyntaxError};
+pub use engine::verify_credential;
+pub use report::{Check, CheckName, Outcome, Report, Verdict};
+pub use resolve::{assertion_key, BindingError, DidResolver, OfflineResolver, ResolveError};

@@ -1,0 +1,163 @@
+//! Command-line interface (clap): every subcommand and its options.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// medcred — verifiable medical credentials: licensing boards issue, hospitals verify.
+#[derive(Debug, Parser)]
+#[command(name = "medcred", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    /// Log as JSON lines instead of text.
+    #[arg(long, global = true, env = "MEDCRED_LOG_JSON")]
+    pub(crate) log_json: bool,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command shares.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// Directory for the SQLite database, the master key file and TLS files.
+    #[arg(long, global = true, env = "MEDCRED_DATA_DIR", default_value = "data")]
+    pub(crate) data_dir: PathBuf,
+    /// Database URL (sqlite://… or postgres://…). Default: SQLite in the data directory.
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    pub(crate) database_url: Option<String>,
+    /// Public base URL of this deployment (names the boards' did:web). Default: from --listen.
+    #[arg(long, global = true, env = "MEDCRED_PUBLIC_URL")]
+    pub(crate) public_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the server (APIs, DID documents, contexts).
+    Serve(ServeArgs),
+    /// Run the all-in-one demo: SQLite, a seeded demo board and sample credentials; prints URLs
+    /// and a working API token.
+    Demo(ServeArgs),
+    /// Manage licensing boards (issuers).
+    #[command(subcommand)]
+    Board(BoardCommand),
+    /// Issue one credential from a JSON file (the VC-API `credential` object).
+    Issue(IssueArgs),
+    /// Issue one license per row of a CSV file, with a progress bar and a per-row error report.
+    /// Re-running skips rows already issued.
+    IssueBulk(IssueBulkArgs),
+    /// Check a credential file offline: format, signature, issuer binding, validity period.
+    Verify(VerifyArgs),
+    /// Manage the master key that seals board keys at rest.
+    #[command(subcommand)]
+    MasterKey(MasterKeyCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the URL is printed).
+    #[arg(long, env = "MEDCRED_LISTEN", default_value = "127.0.0.1:8080")]
+    pub(crate) listen: SocketAddr,
+    /// TLS certificate chain (PEM). With --tls-key, serves HTTPS.
+    #[arg(long, env = "MEDCRED_TLS_CERT", requires = "tls_key")]
+    pub(crate) tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, env = "MEDCRED_TLS_KEY", requires = "tls_cert")]
+    pub(crate) tls_key: Option<PathBuf>,
+    /// (demo) Serve HTTPS with a self-signed certificate created in the data directory.
+    #[arg(long)]
+    pub(crate) self_signed: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BoardCommand {
+    /// Create a board: a DID, an Ed25519 key sealed at rest, and an admin API token (shown once).
+    Create {
+        /// URL-safe short name, e.g. nj-bon.
+        #[arg(long)]
+        slug: String,
+        /// Display name, e.g. "New Jersey Board of Nursing".
+        #[arg(long)]
+        name: String,
+        /// Use did:key instead of did:web (tests and offline demos).
+        #[arg(long, conflicts_with = "host_did")]
+        did_key: bool,
+        /// Make this board the host's DID (did:web:<host>, served at /.well-known/did.json).
+        #[arg(long)]
+        host_did: bool,
+    },
+    /// List boards.
+    List,
+    /// Show a board's DID document.
+    Show {
+        /// Board slug.
+        slug: String,
+    },
+    /// Add a new active key and retire the current one (it stays in the DID document).
+    RotateKey {
+        /// Board slug.
+        slug: String,
+    },
+    /// Mint an API token for a board (shown once).
+    Token {
+        /// Board slug.
+        slug: String,
+        /// admin or issuer.
+        #[arg(long, default_value = "issuer")]
+        role: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IssueArgs {
+    /// Issuing board slug.
+    #[arg(long)]
+    pub(crate) board: String,
+    /// eddsa-rdfc-2022, eddsa-jcs-2022, vc+jwt or dc+sd-jwt.
+    #[arg(long, default_value = "eddsa-rdfc-2022")]
+    pub(crate) format: String,
+    /// The credential JSON file.
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IssueBulkArgs {
+    /// Issuing board slug.
+    #[arg(long)]
+    pub(crate) board: String,
+    /// eddsa-rdfc-2022, eddsa-jcs-2022, vc+jwt or dc+sd-jwt.
+    #[arg(long, default_value = "eddsa-rdfc-2022")]
+    pub(crate) format: String,
+    /// Where to write the per-row error report (CSV). Default: <file>.errors.csv.
+    #[arg(long)]
+    pub(crate) errors: Option<PathBuf>,
+    /// The CSV file (columns: practitioner_name, license_type, license_number, jurisdiction,
+    /// original_issue_date, valid_from, valid_until, specialty, restrictions, npi,
+    /// multistate_privilege, holder_did).
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// DID documents to use for did:web issuers (offline); did:key and did:jwk need none.
+    #[arg(long = "did-doc")]
+    pub(crate) did_docs: Vec<PathBuf>,
+    /// The credential file (JSON, or a compact vc+jwt / dc+sd-jwt).
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MasterKeyCommand {
+    /// Re-seal every board key under a new master key written to NEW_KEY_FILE (mode 0600). Then
+    /// replace the old key file (or MEDCRED_MASTER_KEY) with the new one.
+    Rotate {
+        /// Where to write the new master key (must not exist).
+        new_key_file: PathBuf,
+    },
+    /// Print the id (fingerprint) of the loaded master key.
+    Id,
+}

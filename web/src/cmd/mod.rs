@@ -1,0 +1,24 @@
+//! Subcommand dispatch.
+
+mod board;
+mod bulk;
+mod demo;
+mod issue;
+mod master_key;
+mod serve;
+mod verify;
+
+use crate::cli::{Cli, Command};
+
+/// Run the chosen subcommand.
+pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.global, args).await,
+        Command::Demo(args) => demo::run(&cli.global, args).await,
+        Command::Board(c) => board::run(&cli.global, c).await,
+        Command::Issue(args) => issue::run(&cli.global, args).await,
+        Command::IssueBulk(args) => bulk::run(&cli.global, args).await,
+        Command::Verify(args) => verify::run(args).await,
+        Command::MasterKey(c) => master_key::run(&cli.global, c).await,
+    }
+}

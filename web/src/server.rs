@@ -1,0 +1,92 @@
+//! The HTTP server: composes every router, adds health and tracing, binds (HTTP or HTTPS with
+//! rustls) and shuts down gracefully on Ctrl-C / SIGTERM.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use medcred_issuer::Issuer;
+use serde_json::json;
+use tower_http::trace::TraceLayer;
+
+/// Set up tracing (text or JSON), filtered by `RUST_LOG` (default info).
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The whole application router.
+pub fn app(issuer: Issuer) -> Router {
+    let health = Router::new()
+        .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/ready", get(ready))
+        .with_state(issuer.clone());
+    medcred_issuer::router(issuer).merge(health).layer(TraceLayer::new_for_http())
+}
+
+async fn ready(State(issuer): State<Issuer>) -> (StatusCode, Json<serde_json::Value>) {
+    match issuer.db().ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "code": "database_unavailable"})))
+        }
+    }
+}
+
+/// TLS material: PEM certificate chain and private key files.
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// Serve `app` on an already-bound listener until a shutdown signal.
+pub async fn serve(listener: TcpListener, app: Router, tls: Option<Tls>) -> anyhow::Result<()> {
+    listener.set_nonblocking(true)?;
+    match tls {
+        None => {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        }
+        Some(tls) => {
+            let config =
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key).await.with_context(|| {
+                    format!("loading TLS certificate {} and key {}", tls.cert.display(), tls.key.display())
+                })?;
+            let handle = axum_server::Handle::new();
+            let h = handle.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                h.graceful_shutdown(Some(Duration::from_secs(10)));
+            });
+            axum_server::from_tcp_rustls(listener, config).handle(handle).serve(app.into_make_service()).await?;
+        }
+    }
+    Ok(())
+}
