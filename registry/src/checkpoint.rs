@@ -4,10 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::merkle::Hash;
-use crate::note::{
-    KeyName, Note, NoteError, NoteSigner, SignatureType, VerifiedSignature, VerifierKey,
-    VerifyError,
-};
+use crate::note::{KeyName, Note, NoteError, NoteSigner, SignatureType, VerifiedSignature, VerifierKey, VerifyError};
 
 /// Why a checkpoint is malformed, unsigned or not the expected log's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,12 +61,7 @@ impl Checkpoint {
     /// spaces, `+` or control characters), as the spec recommends.
     pub fn new(origin: &str, size: u64, root: Hash) -> Result<Checkpoint, CheckpointError> {
         KeyName::new(origin).map_err(|_| CheckpointError::Origin)?;
-        Ok(Checkpoint {
-            origin: origin.to_owned(),
-            size,
-            root,
-            extensions: Vec::new(),
-        })
+        Ok(Checkpoint { origin: origin.to_owned(), size, root, extensions: Vec::new() })
     }
 
     /// Adds an extension line (NOT RECOMMENDED by the spec: monitors cannot audit them).
@@ -127,12 +119,7 @@ impl Checkpoint {
 
     /// The note text: each line followed by a newline.
     pub fn body(&self) -> String {
-        let mut out = format!(
-            "{}\n{}\n{}\n",
-            self.origin,
-            self.size,
-            self.root.to_base64()
-        );
+        let mut out = format!("{}\n{}\n{}\n", self.origin, self.size, self.root.to_base64());
         for e in &self.extensions {
             let _ = writeln!(out, "{e}");
         }
@@ -155,8 +142,7 @@ impl Checkpoint {
 
 /// ASCII decimal without sign or leading zeroes (except `0` itself).
 fn parse_size(s: &str) -> Result<u64, CheckpointError> {
-    let canonical =
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    let canonical = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     if !canonical {
         return Err(CheckpointError::Size);
     }
@@ -174,11 +160,7 @@ pub struct VerifiedCheckpoint {
 impl VerifiedCheckpoint {
     /// Parses a signed checkpoint, verifies the log's signature with `log_key` (other
     /// signatures are ignored), then parses the body and checks the origin.
-    pub fn open(
-        bytes: &[u8],
-        origin: &str,
-        log_key: &VerifierKey,
-    ) -> Result<VerifiedCheckpoint, CheckpointError> {
+    pub fn open(bytes: &[u8], origin: &str, log_key: &VerifierKey) -> Result<VerifiedCheckpoint, CheckpointError> {
         if log_key.kind() != SignatureType::Ed25519 {
             return Err(CheckpointError::NotALogKey);
         }
@@ -186,10 +168,7 @@ impl VerifiedCheckpoint {
         note.verify(std::slice::from_ref(log_key))?;
         let checkpoint = Checkpoint::parse_body(note.text())?;
         if checkpoint.origin != origin {
-            return Err(CheckpointError::OriginMismatch {
-                expected: origin.to_owned(),
-                found: checkpoint.origin,
-            });
+            return Err(CheckpointError::OriginMismatch { expected: origin.to_owned(), found: checkpoint.origin });
         }
         Ok(VerifiedCheckpoint { checkpoint, note })
     }
@@ -206,15 +185,9 @@ impl VerifiedCheckpoint {
 
     /// The valid cosignatures from `witnesses` (type 0x04 keys; others are skipped). Empty when
     /// none of them cosigned; an error when a line from one of them does not verify.
-    pub fn cosignatures(
-        &self,
-        witnesses: &[VerifierKey],
-    ) -> Result<Vec<VerifiedSignature>, VerifyError> {
-        let cosigners: Vec<VerifierKey> = witnesses
-            .iter()
-            .filter(|k| k.kind() == SignatureType::CosignatureV1)
-            .cloned()
-            .collect();
+    pub fn cosignatures(&self, witnesses: &[VerifierKey]) -> Result<Vec<VerifiedSignature>, VerifyError> {
+        let cosigners: Vec<VerifierKey> =
+            witnesses.iter().filter(|k| k.kind() == SignatureType::CosignatureV1).cloned().collect();
         match self.note.verify(&cosigners) {
             Err(VerifyError::NoTrustedSignature) => Ok(Vec::new()),
             other => other,

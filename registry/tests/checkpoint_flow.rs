@@ -12,14 +12,8 @@ const ORIGIN: &str = "registry.medcred.example/revocations";
 
 #[test]
 fn log_witness_and_client() {
-    let log = NoteSigner::new(
-        KeyName::new(ORIGIN).expect("valid"),
-        SigningKey::from_bytes(&[5; 32]),
-    );
-    let witness = Cosigner::new(
-        KeyName::new("witness.example/w").expect("valid"),
-        SigningKey::from_bytes(&[6; 32]),
-    );
+    let log = NoteSigner::new(KeyName::new(ORIGIN).expect("valid"), SigningKey::from_bytes(&[5; 32]));
+    let witness = Cosigner::new(KeyName::new("witness.example/w").expect("valid"), SigningKey::from_bytes(&[6; 32]));
 
     // The log: append, persist completed subtrees, publish checkpoints at 10 and 37 entries.
     let mut tree = MemoryTree::new();
@@ -48,21 +42,13 @@ fn log_witness_and_client() {
     let (old, new) = (open(&published[0]), open(&published[1]));
 
     // Proofs are served from the persisted subtrees, not from the tree itself.
-    let consistency = medcred_registry::merkle::prove_consistency(&store, old.size(), new.size())
-        .expect("stored");
+    let consistency = medcred_registry::merkle::prove_consistency(&store, old.size(), new.size()).expect("stored");
     assert_eq!(consistency.verify(old.root(), new.root()), Ok(()));
-    assert_eq!(
-        consistency.verify(new.root(), old.root()),
-        Err(ProofError::OldRootMismatch)
-    );
+    assert_eq!(consistency.verify(new.root(), old.root()), Err(ProofError::OldRootMismatch));
 
     let leaf = Hash::leaf(b"revoked credential urn:uuid:00000003");
-    let inclusion =
-        medcred_registry::merkle::prove_inclusion(&store, 3, new.size()).expect("stored");
+    let inclusion = medcred_registry::merkle::prove_inclusion(&store, 3, new.size()).expect("stored");
     assert_eq!(inclusion.verify(&leaf, new.root()), Ok(()));
     let absent = Hash::leaf(b"revoked credential urn:uuid:99999999");
-    assert_eq!(
-        inclusion.verify(&absent, new.root()),
-        Err(ProofError::RootMismatch)
-    );
+    assert_eq!(inclusion.verify(&absent, new.root()), Err(ProofError::RootMismatch));
 }

@@ -10,9 +10,7 @@
 
 use ct_merkle::mem_backed_tree::MemoryBackedTree;
 use ct_merkle::{ConsistencyProof as CtConsistency, InclusionProof as CtInclusion, RootHash};
-use medcred_registry::merkle::{
-    verify_consistency, verify_inclusion, Hash, MemoryTree, ProofError,
-};
+use medcred_registry::merkle::{verify_consistency, verify_inclusion, Hash, MemoryTree, ProofError};
 use sha2_digest011::Sha256;
 
 type CtTree = MemoryBackedTree<Sha256, Vec<u8>>;
@@ -34,10 +32,7 @@ fn bytes(path: &[Hash]) -> Vec<u8> {
 }
 
 fn hashes(bytes: &[u8]) -> Vec<Hash> {
-    bytes
-        .chunks(32)
-        .map(|c| Hash::try_from(c).expect("32-byte chunks"))
-        .collect()
+    bytes.chunks(32).map(|c| Hash::try_from(c).expect("32-byte chunks")).collect()
 }
 
 /// Every path altered in one way: a flipped byte in each element, truncated at either end,
@@ -120,23 +115,16 @@ impl Pair {
         let theirs = self.theirs.prove_inclusion(index as usize);
         assert_eq!(bytes(&ours.path), theirs.as_bytes(), "{index} of {size}");
         assert_eq!(ours.verify(&leaf, &root), Ok(()));
-        assert_eq!(
-            verify_inclusion(&leaf, index, size, &hashes(theirs.as_bytes()), &root),
-            Ok(())
-        );
+        assert_eq!(verify_inclusion(&leaf, index, size, &hashes(theirs.as_bytes()), &root), Ok(()));
         let ours_for_ct = CtInclusion::<Sha256>::try_from_bytes(bytes(&ours.path)).expect("32n");
-        assert!(ct_root_now
-            .verify_inclusion(&data(index), index, &ours_for_ct)
-            .is_ok());
+        assert!(ct_root_now.verify_inclusion(&data(index), index, &ours_for_ct).is_ok());
         self.oracle_checks += 3;
 
         // Forged paths: both must reject.
         for path in mangled(&ours.path) {
             assert!(verify_inclusion(&leaf, index, size, &path, &root).is_err());
             let ct = CtInclusion::<Sha256>::try_from_bytes(bytes(&path)).expect("32n");
-            assert!(ct_root_now
-                .verify_inclusion(&data(index), index, &ct)
-                .is_err());
+            assert!(ct_root_now.verify_inclusion(&data(index), index, &ct).is_err());
             self.oracle_checks += 1;
         }
         // Wrong leaf.
@@ -145,23 +133,13 @@ impl Pair {
             verify_inclusion(&Hash::leaf(&other), index, size, &ours.path, &root),
             Err(ProofError::RootMismatch)
         );
-        assert!(ct_root_now
-            .verify_inclusion(&other, index, &ours_for_ct)
-            .is_err());
+        assert!(ct_root_now.verify_inclusion(&other, index, &ours_for_ct).is_err());
         self.oracle_checks += 1;
         // Wrong index, in and out of range.
-        let wrong = [
-            index.wrapping_sub(1),
-            index + 1,
-            index ^ 1,
-            size - 1 - index,
-            size,
-        ];
+        let wrong = [index.wrapping_sub(1), index + 1, index ^ 1, size - 1 - index, size];
         for j in wrong.into_iter().filter(|&j| j != index && j <= size) {
             assert!(verify_inclusion(&leaf, j, size, &ours.path, &root).is_err());
-            assert!(ct_root_now
-                .verify_inclusion(&data(index), j, &ours_for_ct)
-                .is_err());
+            assert!(ct_root_now.verify_inclusion(&data(index), j, &ours_for_ct).is_err());
             self.oracle_checks += 1;
         }
         // Wrong size with that size's true root: both reject.
@@ -169,9 +147,7 @@ impl Pair {
             if index < s && (s as usize) < self.roots.len() {
                 let r = self.root(s);
                 assert!(verify_inclusion(&leaf, index, s, &ours.path, &r).is_err());
-                assert!(ct_root(&r, s)
-                    .verify_inclusion(&data(index), index, &ours_for_ct)
-                    .is_err());
+                assert!(ct_root(&r, s).verify_inclusion(&data(index), index, &ours_for_ct).is_err());
                 self.oracle_checks += 1;
             }
         }
@@ -180,9 +156,7 @@ impl Pair {
         // of 3 leaves claimed in a tree of 4. We only require the same verdict as ct-merkle.
         for s in [size + 1, size + 2, size * 2] {
             let ours_ok = verify_inclusion(&leaf, index, s, &ours.path, &root).is_ok();
-            let theirs_ok = ct_root(&root, s)
-                .verify_inclusion(&data(index), index, &ours_for_ct)
-                .is_ok();
+            let theirs_ok = ct_root(&root, s).verify_inclusion(&data(index), index, &ours_for_ct).is_ok();
             assert_eq!(ours_ok, theirs_ok, "{index} of {size} claimed as {s}");
             self.same_shape_accepted += u64::from(ours_ok);
             self.oracle_checks += 1;
@@ -197,10 +171,7 @@ impl Pair {
         let theirs = self.theirs.prove_consistency((new - old) as usize);
         assert_eq!(bytes(&ours.path), theirs.as_bytes(), "{old} -> {new}");
         assert_eq!(ours.verify(&old_root, &new_root), Ok(()));
-        assert_eq!(
-            verify_consistency(old, new, &hashes(theirs.as_bytes()), &old_root, &new_root),
-            Ok(())
-        );
+        assert_eq!(verify_consistency(old, new, &hashes(theirs.as_bytes()), &old_root, &new_root), Ok(()));
         let ct_new = ct_root(&new_root, new);
         let ct_old = ct_root(&old_root, old);
         let ours_for_ct = CtConsistency::<Sha256>::try_from_bytes(bytes(&ours.path)).expect("32n");
@@ -221,37 +192,20 @@ impl Pair {
             verify_consistency(old, new, &ours.path, &bogus, &new_root),
             Err(ProofError::OldRootMismatch | ProofError::NewRootMismatch)
         ));
-        assert!(ct_new
-            .verify_consistency(&ct_root(&bogus, old), &ours_for_ct)
-            .is_err());
-        assert_eq!(
-            verify_consistency(old, new, &ours.path, &old_root, &bogus),
-            Err(ProofError::NewRootMismatch)
-        );
-        assert!(ct_root(&bogus, new)
-            .verify_consistency(&ct_old, &ours_for_ct)
-            .is_err());
+        assert!(ct_new.verify_consistency(&ct_root(&bogus, old), &ours_for_ct).is_err());
+        assert_eq!(verify_consistency(old, new, &ours.path, &old_root, &bogus), Err(ProofError::NewRootMismatch));
+        assert!(ct_root(&bogus, new).verify_consistency(&ct_old, &ours_for_ct).is_err());
         self.oracle_checks += 2;
         // Wrong sizes, each with its own true root.
-        for (o, n) in [
-            (old.wrapping_sub(1), new),
-            (old + 1, new),
-            (old, new - 1),
-            (old, new + 1),
-        ] {
+        for (o, n) in [(old.wrapping_sub(1), new), (old + 1, new), (old, new - 1), (old, new + 1)] {
             if o == 0 || o > n || n as usize >= self.roots.len() || (o, n) == (old, new) {
                 continue;
             }
             let (ro, rn) = (self.root(o), self.root(n));
             let ours_ok = verify_consistency(o, n, &ours.path, &ro, &rn).is_ok();
-            let theirs_ok = ct_root(&rn, n)
-                .verify_consistency(&ct_root(&ro, o), &ours_for_ct)
-                .is_ok();
+            let theirs_ok = ct_root(&rn, n).verify_consistency(&ct_root(&ro, o), &ours_for_ct).is_ok();
             assert!(!ours_ok, "{old} -> {new} accepted as {o} -> {n}");
-            assert!(
-                !theirs_ok,
-                "ct-merkle: {old} -> {new} accepted as {o} -> {n}"
-            );
+            assert!(!theirs_ok, "ct-merkle: {old} -> {new} accepted as {o} -> {n}");
             self.oracle_checks += 1;
         }
     }
@@ -277,10 +231,7 @@ fn every_size_to_130_every_leaf_every_old_size() {
          {} same-shape size claims accepted by both",
         pair.oracle_checks, pair.same_shape_accepted
     );
-    assert!(
-        pair.same_shape_accepted > 0,
-        "the RFC ambiguity exists; see check_inclusion"
-    );
+    assert!(pair.same_shape_accepted > 0, "the RFC ambiguity exists; see check_inclusion");
     assert_eq!(proofs, 2 * (130 * 131 / 2));
 }
 
@@ -308,10 +259,7 @@ fn large_sizes_every_leaf_sampled_old_sizes() {
             proofs += 1;
         }
     }
-    println!(
-        "sizes 1000, 1025, 4097: {proofs} proofs, {} comparisons with ct-merkle",
-        pair.oracle_checks
-    );
+    println!("sizes 1000, 1025, 4097: {proofs} proofs, {} comparisons with ct-merkle", pair.oracle_checks);
 }
 
 #[test]
@@ -322,9 +270,7 @@ fn ct_merkle_has_no_proof_from_the_empty_tree_but_we_accept_it() {
     pair.grow_to(5);
     let new_root = pair.root(5);
     let ct = CtConsistency::<Sha256>::try_from_bytes(Vec::new()).expect("empty");
-    assert!(ct_root(&new_root, 5)
-        .verify_consistency(&ct_root(&Hash::empty_tree(), 0), &ct)
-        .is_err());
+    assert!(ct_root(&new_root, 5).verify_consistency(&ct_root(&Hash::empty_tree(), 0), &ct).is_err());
     let ours = pair.ours.prove_consistency(0, 5).expect("0 <= 5");
     assert!(ours.path.is_empty());
     assert_eq!(ours.verify(&Hash::empty_tree(), &new_root), Ok(()));

@@ -20,7 +20,12 @@ fn medcred(data: &Path, args: &[&str]) -> Output {
 }
 
 fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "medcred failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "medcred failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -51,7 +56,8 @@ fn board_issue_verify_and_bulk_from_the_command_line() {
     std::fs::write(&did_doc, ok(&medcred(&data, &["board", "show", "ny-bom"]))).expect("write");
 
     for format in ["eddsa-rdfc-2022", "eddsa-jcs-2022", "vc+jwt", "dc+sd-jwt"] {
-        let issued = ok(&medcred(&data, &["issue", "--board", "ny-bom", "--format", format, license.to_str().expect("path")]));
+        let issued =
+            ok(&medcred(&data, &["issue", "--board", "ny-bom", "--format", format, license.to_str().expect("path")]));
         let file = dir.path().join("issued.txt");
         std::fs::write(&file, &issued).expect("write");
         let out = medcred(&data, &["verify", "--did-doc", did_doc.to_str().expect("p"), file.to_str().expect("p")]);
@@ -154,7 +160,8 @@ async fn demo_serves_http_and_https_and_stops_on_sigterm() {
         .await
         .expect("json");
     assert_eq!(list["credentials"].as_array().expect("list").len(), 5, "seeded: four licenses and a patient");
-    let doc: serde_json::Value = client.get(format!("{url}/boards/nj-bon/did.json")).send().await.expect("did").json().await.expect("json");
+    let doc: serde_json::Value =
+        client.get(format!("{url}/boards/nj-bon/did.json")).send().await.expect("did").json().await.expect("json");
     assert!(doc["id"].as_str().expect("id").starts_with("did:web:localhost%3A"));
 
     #[cfg(unix)]

@@ -32,11 +32,7 @@ pub fn prove_consistency<S: NodeSource + ?Sized>(
 ) -> Result<ConsistencyProof, ProveError<S::Error>> {
     let plan = Plan::consistency(old_size, new_size)?;
     let path = plan.resolve(source).map_err(ProveError::Source)?;
-    Ok(ConsistencyProof {
-        old_size,
-        new_size,
-        path,
-    })
+    Ok(ConsistencyProof { old_size, new_size, path })
 }
 
 /// RFC 9162 §2.1.4.2: checks that the tree of `new_size` leaves with head `new_root` extends the
@@ -52,31 +48,17 @@ pub fn verify_consistency(
     new_root: &Hash,
 ) -> Result<(), ProofError> {
     let expected = Plan::consistency(old_size, new_size)
-        .map_err(|_| ProofError::OldSizeLarger {
-            old: old_size,
-            new: new_size,
-        })?
+        .map_err(|_| ProofError::OldSizeLarger { old: old_size, new: new_size })?
         .len();
-    let wrong_length = ProofError::WrongPathLength {
-        expected,
-        actual: path.len(),
-    };
+    let wrong_length = ProofError::WrongPathLength { expected, actual: path.len() };
     if path.len() != expected {
         return Err(wrong_length);
     }
     if old_size == 0 {
-        return if *old_root == Hash::empty_tree() {
-            Ok(())
-        } else {
-            Err(ProofError::OldRootMismatch)
-        };
+        return if *old_root == Hash::empty_tree() { Ok(()) } else { Err(ProofError::OldRootMismatch) };
     }
     if old_size == new_size {
-        return if old_root == new_root {
-            Ok(())
-        } else {
-            Err(ProofError::NewRootMismatch)
-        };
+        return if old_root == new_root { Ok(()) } else { Err(ProofError::NewRootMismatch) };
     }
 
     // Step 1: a power-of-two old tree is itself a node of the new tree: prepend its root.
@@ -137,26 +119,11 @@ mod tests {
         let empty = Hash::empty_tree();
         assert_eq!(verify_consistency(0, 0, &[], &empty, &empty), Ok(()));
         assert_eq!(verify_consistency(0, 5, &[], &empty, &a), Ok(()));
-        assert_eq!(
-            verify_consistency(0, 5, &[], &a, &a),
-            Err(ProofError::OldRootMismatch)
-        );
+        assert_eq!(verify_consistency(0, 5, &[], &a, &a), Err(ProofError::OldRootMismatch));
         assert_eq!(verify_consistency(3, 3, &[], &a, &a), Ok(()));
-        assert_eq!(
-            verify_consistency(3, 3, &[], &a, &b),
-            Err(ProofError::NewRootMismatch)
-        );
-        assert_eq!(
-            verify_consistency(3, 3, &[a], &a, &a),
-            Err(ProofError::WrongPathLength {
-                expected: 0,
-                actual: 1
-            })
-        );
-        assert_eq!(
-            verify_consistency(4, 3, &[], &a, &a),
-            Err(ProofError::OldSizeLarger { old: 4, new: 3 })
-        );
+        assert_eq!(verify_consistency(3, 3, &[], &a, &b), Err(ProofError::NewRootMismatch));
+        assert_eq!(verify_consistency(3, 3, &[a], &a, &a), Err(ProofError::WrongPathLength { expected: 0, actual: 1 }));
+        assert_eq!(verify_consistency(4, 3, &[], &a, &a), Err(ProofError::OldSizeLarger { old: 4, new: 3 }));
     }
 
     #[test]
@@ -165,13 +132,7 @@ mod tests {
         let b = Hash::leaf(b"b");
         let ab = Hash::node(&a, &b);
         assert_eq!(verify_consistency(1, 2, &[b], &a, &ab), Ok(()));
-        assert_eq!(
-            verify_consistency(1, 2, &[a], &a, &ab),
-            Err(ProofError::NewRootMismatch)
-        );
-        assert_eq!(
-            verify_consistency(1, 2, &[b], &b, &ab),
-            Err(ProofError::NewRootMismatch)
-        );
+        assert_eq!(verify_consistency(1, 2, &[a], &a, &ab), Err(ProofError::NewRootMismatch));
+        assert_eq!(verify_consistency(1, 2, &[b], &b, &ab), Err(ProofError::NewRootMismatch));
     }
 }

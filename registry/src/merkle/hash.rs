@@ -104,9 +104,7 @@ impl TryFrom<&[u8]> for Hash {
     type Error = HashParseError;
 
     fn try_from(bytes: &[u8]) -> Result<Hash, HashParseError> {
-        <[u8; 32]>::try_from(bytes)
-            .map(Hash)
-            .map_err(|_| HashParseError::Length(bytes.len()))
+        <[u8; 32]>::try_from(bytes).map(Hash).map_err(|_| HashParseError::Length(bytes.len()))
     }
 }
 
@@ -142,19 +140,13 @@ mod tests {
 
     #[test]
     fn empty_tree_is_sha256_of_nothing() {
-        assert_eq!(
-            Hash::empty_tree().to_hex(),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+        assert_eq!(Hash::empty_tree().to_hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
     #[test]
     fn leaf_hash_of_empty_data_matches_rfc6962_vector() {
         // Certificate Transparency test vector: leaf hash of the empty leaf.
-        assert_eq!(
-            Hash::leaf(b"").to_hex(),
-            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
-        );
+        assert_eq!(Hash::leaf(b"").to_hex(), "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
     }
 
     #[test]
@@ -174,9 +166,6 @@ mod tests {
         assert_eq!(Hash::from_hex("abcd"), Err(HashParseError::Length(2)));
         assert_eq!(Hash::from_base64("!!!"), Err(HashParseError::Base64));
         assert_eq!(Hash::from_base64("AAAA"), Err(HashParseError::Length(3)));
-        assert_eq!(
-            Hash::try_from(&[0u8; 33][..]),
-            Err(HashParseError::Length(33))
-        );
+        assert_eq!(Hash::try_from(&[0u8; 33][..]), Err(HashParseError::Length(33)));
     }
 }

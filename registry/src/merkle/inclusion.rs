@@ -35,11 +35,7 @@ pub fn prove_inclusion<S: NodeSource + ?Sized>(
 ) -> Result<InclusionProof, ProveError<S::Error>> {
     let plan = Plan::inclusion(leaf_index, tree_size)?;
     let path = plan.resolve(source).map_err(ProveError::Source)?;
-    Ok(InclusionProof {
-        leaf_index,
-        tree_size,
-        path,
-    })
+    Ok(InclusionProof { leaf_index, tree_size, path })
 }
 
 /// Number of hashes in `PATH(index, D[size])`; `index < size`.
@@ -60,16 +56,10 @@ pub fn root_from_inclusion_path(
     path: &[Hash],
 ) -> Result<Hash, ProofError> {
     if leaf_index >= tree_size {
-        return Err(ProofError::IndexOutOfRange {
-            index: leaf_index,
-            size: tree_size,
-        });
+        return Err(ProofError::IndexOutOfRange { index: leaf_index, size: tree_size });
     }
     let expected = path_len(leaf_index, tree_size);
-    let wrong_length = ProofError::WrongPathLength {
-        expected,
-        actual: path.len(),
-    };
+    let wrong_length = ProofError::WrongPathLength { expected, actual: path.len() };
     if path.len() != expected {
         return Err(wrong_length);
     }
@@ -139,19 +129,10 @@ mod tests {
         assert_eq!(verify_inclusion(&leaf, 0, 1, &[], &leaf), Ok(()));
         assert_eq!(
             verify_inclusion(&leaf, 0, 1, &[leaf], &leaf),
-            Err(ProofError::WrongPathLength {
-                expected: 0,
-                actual: 1
-            })
+            Err(ProofError::WrongPathLength { expected: 0, actual: 1 })
         );
-        assert_eq!(
-            verify_inclusion(&leaf, 1, 1, &[], &leaf),
-            Err(ProofError::IndexOutOfRange { index: 1, size: 1 })
-        );
-        assert_eq!(
-            verify_inclusion(&leaf, 0, 0, &[], &leaf),
-            Err(ProofError::IndexOutOfRange { index: 0, size: 0 })
-        );
+        assert_eq!(verify_inclusion(&leaf, 1, 1, &[], &leaf), Err(ProofError::IndexOutOfRange { index: 1, size: 1 }));
+        assert_eq!(verify_inclusion(&leaf, 0, 0, &[], &leaf), Err(ProofError::IndexOutOfRange { index: 0, size: 0 }));
     }
 
     #[test]
@@ -162,9 +143,6 @@ mod tests {
         assert_eq!(verify_inclusion(&a, 0, 3, &[b, c], &root), Ok(()));
         assert_eq!(verify_inclusion(&b, 1, 3, &[a, c], &root), Ok(()));
         assert_eq!(verify_inclusion(&c, 2, 3, &[ab], &root), Ok(()));
-        assert_eq!(
-            verify_inclusion(&a, 1, 3, &[b, c], &root),
-            Err(ProofError::RootMismatch)
-        );
+        assert_eq!(verify_inclusion(&a, 1, 3, &[b, c], &root), Err(ProofError::RootMismatch));
     }
 }

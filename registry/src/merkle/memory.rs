@@ -80,8 +80,7 @@ impl MemoryTree {
 
     /// The tree head of all leaves, in `O(log n)`.
     pub fn root(&self) -> Hash {
-        self.root_at(self.size())
-            .unwrap_or_else(|_| Hash::empty_tree())
+        self.root_at(self.size()).unwrap_or_else(|_| Hash::empty_tree())
     }
 
     /// The tree head of the first `size` leaves; fails when `size` exceeds the tree.
@@ -90,20 +89,12 @@ impl MemoryTree {
     }
 
     /// Inclusion proof of `leaf_index` in the tree of the first `tree_size` leaves.
-    pub fn prove_inclusion(
-        &self,
-        leaf_index: u64,
-        tree_size: u64,
-    ) -> Result<InclusionProof, ProveError<MissingNode>> {
+    pub fn prove_inclusion(&self, leaf_index: u64, tree_size: u64) -> Result<InclusionProof, ProveError<MissingNode>> {
         prove_inclusion(self, leaf_index, tree_size)
     }
 
     /// Consistency proof between the trees of the first `old_size` and `new_size` leaves.
-    pub fn prove_consistency(
-        &self,
-        old_size: u64,
-        new_size: u64,
-    ) -> Result<ConsistencyProof, ProveError<MissingNode>> {
+    pub fn prove_consistency(&self, old_size: u64, new_size: u64) -> Result<ConsistencyProof, ProveError<MissingNode>> {
         prove_consistency(self, old_size, new_size)
     }
 
@@ -143,9 +134,7 @@ mod tests {
     }
 
     fn leaves(n: u64) -> Vec<Hash> {
-        (0..n)
-            .map(|i| Hash::leaf(format!("leaf {i}").as_bytes()))
-            .collect()
+        (0..n).map(|i| Hash::leaf(format!("leaf {i}").as_bytes())).collect()
     }
 
     #[test]
@@ -203,11 +192,8 @@ mod tests {
     fn prefetched_plan_is_enough_for_a_proof() {
         let tree = MemoryTree::from_leaf_hashes(leaves(100));
         let plan = Plan::consistency(37, 91).expect("old <= new");
-        let fetched: BTreeMap<NodeId, Hash> = plan
-            .nodes()
-            .into_iter()
-            .map(|id| (id, tree.node(id.level, id.index).expect("stored")))
-            .collect();
+        let fetched: BTreeMap<NodeId, Hash> =
+            plan.nodes().into_iter().map(|id| (id, tree.node(id.level, id.index).expect("stored"))).collect();
         let proof = prove_consistency(&fetched, 37, 91).expect("prefetched");
         assert_eq!(proof, tree.prove_consistency(37, 91).expect("in range"));
         let (r37, r91) = (tree.root_at(37), tree.root_at(91));
@@ -223,10 +209,7 @@ mod tests {
             let r = tree.root_at(size).expect("stored");
             for index in 0..size {
                 let p = tree.prove_inclusion(index, size).expect("in range");
-                assert_eq!(
-                    verify_inclusion(&all[index as usize], index, size, &p.path, &r),
-                    Ok(())
-                );
+                assert_eq!(verify_inclusion(&all[index as usize], index, size, &p.path, &r), Ok(()));
             }
             for old in 0..=size {
                 let p = tree.prove_consistency(old, size).expect("old <= new");
@@ -239,17 +222,8 @@ mod tests {
     #[test]
     fn proofs_beyond_the_tree_are_errors() {
         let tree = MemoryTree::from_leaf_hashes(leaves(10));
-        assert!(matches!(
-            tree.prove_inclusion(3, 11),
-            Err(ProveError::Source(MissingNode(_)))
-        ));
-        assert!(matches!(
-            tree.prove_inclusion(10, 10),
-            Err(ProveError::Plan(_))
-        ));
-        assert!(matches!(
-            tree.prove_consistency(11, 10),
-            Err(ProveError::Plan(_))
-        ));
+        assert!(matches!(tree.prove_inclusion(3, 11), Err(ProveError::Source(MissingNode(_)))));
+        assert!(matches!(tree.prove_inclusion(10, 10), Err(ProveError::Plan(_))));
+        assert!(matches!(tree.prove_consistency(11, 10), Err(ProveError::Plan(_))));
     }
 }

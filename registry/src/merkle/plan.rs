@@ -26,10 +26,7 @@ impl Span {
             let len = end.checked_sub(start).filter(|&l| l > 0)?;
             // level of the largest power of two <= len: 0..=63
             let level = 63 - len.leading_zeros();
-            let id = NodeId {
-                level: level as u8,
-                index: start >> level,
-            };
+            let id = NodeId { level: level as u8, index: start >> level };
             start += 1u64 << level;
             Some(id)
         })
@@ -76,16 +73,10 @@ impl Plan {
         while end - start > 1 {
             let k = split_point(end - start);
             if index < start + k {
-                spans.push(Span {
-                    start: start + k,
-                    end,
-                });
+                spans.push(Span { start: start + k, end });
                 end = start + k;
             } else {
-                spans.push(Span {
-                    start,
-                    end: start + k,
-                });
+                spans.push(Span { start, end: start + k });
                 start += k;
             }
         }
@@ -117,16 +108,10 @@ impl Plan {
             }
             let k = split_point(len);
             if m <= k {
-                spans.push(Span {
-                    start: start + k,
-                    end,
-                });
+                spans.push(Span { start: start + k, end });
                 end = start + k;
             } else {
-                spans.push(Span {
-                    start,
-                    end: start + k,
-                });
+                spans.push(Span { start, end: start + k });
                 start += k;
                 whole = false;
             }
@@ -158,22 +143,13 @@ impl Plan {
 
 /// The subtrees whose hashes make up the tree head of `size` leaves: one per set bit of `size`.
 pub fn root_nodes(size: u64) -> Vec<NodeId> {
-    Span {
-        start: 0,
-        end: size,
-    }
-    .nodes()
-    .collect()
+    Span { start: 0, end: size }.nodes().collect()
 }
 
 /// Merkle tree head `MTH(D[size])` (RFC 9162 §2.1.1) from at most 64 stored subtrees;
 /// [`Hash::empty_tree`] for size 0.
 pub fn root<S: NodeSource + ?Sized>(source: &S, size: u64) -> Result<Hash, S::Error> {
-    Span {
-        start: 0,
-        end: size,
-    }
-    .hash(source)
+    Span { start: 0, end: size }.hash(source)
 }
 
 #[cfg(test)]
@@ -194,14 +170,7 @@ mod tests {
         assert_eq!(root_nodes(0), vec![]);
         assert_eq!(
             root_nodes(13),
-            vec![
-                NodeId { level: 3, index: 0 },
-                NodeId { level: 2, index: 2 },
-                NodeId {
-                    level: 0,
-                    index: 12
-                },
-            ]
+            vec![NodeId { level: 3, index: 0 }, NodeId { level: 2, index: 2 }, NodeId { level: 0, index: 12 },]
         );
         assert_eq!(root_nodes(u64::MAX).len(), 64);
     }
@@ -210,14 +179,7 @@ mod tests {
     fn plans_have_rfc9162_example_shapes() {
         // RFC 9162 §2.1.5 example tree of 7 leaves (a..g): the path for d is [c, g(a,b), i(e,f,g)].
         let p = Plan::inclusion(3, 7).expect("in range");
-        assert_eq!(
-            p.spans,
-            vec![
-                Span { start: 2, end: 3 },
-                Span { start: 0, end: 2 },
-                Span { start: 4, end: 7 },
-            ]
-        );
+        assert_eq!(p.spans, vec![Span { start: 2, end: 3 }, Span { start: 0, end: 2 }, Span { start: 4, end: 7 },]);
         // The consistency proof between hash0 (3 leaves) and hash (7 leaves) is [c, d, g, l].
         let p = Plan::consistency(3, 7).expect("old <= new");
         assert_eq!(
@@ -234,30 +196,14 @@ mod tests {
         assert_eq!(p.spans, vec![Span { start: 4, end: 7 }]);
         // between hash2 (6 leaves) and hash: [i, j, k]
         let p = Plan::consistency(6, 7).expect("old <= new");
-        assert_eq!(
-            p.spans,
-            vec![
-                Span { start: 4, end: 6 },
-                Span { start: 6, end: 7 },
-                Span { start: 0, end: 4 },
-            ]
-        );
+        assert_eq!(p.spans, vec![Span { start: 4, end: 6 }, Span { start: 6, end: 7 }, Span { start: 0, end: 4 },]);
     }
 
     #[test]
     fn impossible_requests_are_rejected() {
-        assert_eq!(
-            Plan::inclusion(5, 5),
-            Err(PlanError::IndexOutOfRange { index: 5, size: 5 })
-        );
-        assert_eq!(
-            Plan::inclusion(0, 0),
-            Err(PlanError::IndexOutOfRange { index: 0, size: 0 })
-        );
-        assert_eq!(
-            Plan::consistency(6, 5),
-            Err(PlanError::OldSizeLarger { old: 6, new: 5 })
-        );
+        assert_eq!(Plan::inclusion(5, 5), Err(PlanError::IndexOutOfRange { index: 5, size: 5 }));
+        assert_eq!(Plan::inclusion(0, 0), Err(PlanError::IndexOutOfRange { index: 0, size: 0 }));
+        assert_eq!(Plan::consistency(6, 5), Err(PlanError::OldSizeLarger { old: 6, new: 5 }));
         assert!(Plan::consistency(0, 5).expect("ok").is_empty());
         assert!(Plan::consistency(5, 5).expect("ok").is_empty());
     }

@@ -26,10 +26,7 @@ impl NodeId {
 
     /// The subtree one level up that contains this one.
     pub fn parent(self) -> NodeId {
-        NodeId {
-            level: self.level.saturating_add(1),
-            index: self.index >> 1,
-        }
+        NodeId { level: self.level.saturating_add(1), index: self.index >> 1 }
     }
 
     /// The two halves of this subtree, or `None` for a leaf.
@@ -37,13 +34,7 @@ impl NodeId {
         let level = self.level.checked_sub(1)?;
         let left = self.index.checked_mul(2)?;
         let right = left.checked_add(1)?;
-        Some((
-            NodeId { level, index: left },
-            NodeId {
-                level,
-                index: right,
-            },
-        ))
+        Some((NodeId { level, index: left }, NodeId { level, index: right }))
     }
 }
 
@@ -128,20 +119,8 @@ mod tests {
     fn children_and_parent_are_inverse() {
         let n = NodeId { level: 3, index: 5 };
         let (l, r) = n.children().expect("level 3 has children");
-        assert_eq!(
-            l,
-            NodeId {
-                level: 2,
-                index: 10
-            }
-        );
-        assert_eq!(
-            r,
-            NodeId {
-                level: 2,
-                index: 11
-            }
-        );
+        assert_eq!(l, NodeId { level: 2, index: 10 });
+        assert_eq!(r, NodeId { level: 2, index: 11 });
         assert_eq!(l.parent(), n);
         assert_eq!(r.parent(), n);
         assert_eq!(NodeId::leaf(4).children(), None);

@@ -52,18 +52,11 @@ impl Cosigner {
         if timestamp > MAX_TIMESTAMP {
             return Err(TimestampTooLarge(timestamp));
         }
-        let sig = self
-            .0
-            .key
-            .sign(cosigned_message(note.text(), timestamp).as_bytes());
+        let sig = self.0.key.sign(cosigned_message(note.text(), timestamp).as_bytes());
         let mut signature = Vec::with_capacity(72);
         signature.extend_from_slice(&timestamp.to_be_bytes());
         signature.extend_from_slice(&sig.to_bytes());
-        Ok(NoteSignature {
-            name: self.0.name.clone(),
-            key_id: self.0.id,
-            signature,
-        })
+        Ok(NoteSignature { name: self.0.name.clone(), key_id: self.0.id, signature })
     }
 }
 
@@ -78,8 +71,6 @@ pub(super) fn check(key: &VerifierKey, text: &str, signature: &[u8]) -> Option<u
         return None;
     }
     let sig = Signature::from_slice(sig).ok()?;
-    key.public_key()
-        .verify_strict(cosigned_message(text, timestamp).as_bytes(), &sig)
-        .ok()?;
+    key.public_key().verify_strict(cosigned_message(text, timestamp).as_bytes(), &sig).ok()?;
     Some(timestamp)
 }

@@ -168,12 +168,7 @@ impl VerifierKey {
     /// A verifier key from its parts; the key ID is derived.
     pub fn new(name: KeyName, kind: SignatureType, key: VerifyingKey) -> VerifierKey {
         let id = KeyId::derive(&name, kind, key.as_bytes());
-        VerifierKey {
-            name,
-            kind,
-            key,
-            id,
-        }
+        VerifierKey { name, kind, key, id }
     }
 
     /// The key name.
@@ -235,12 +230,7 @@ pub(crate) struct SignerKey {
 impl SignerKey {
     pub(crate) fn new(name: KeyName, kind: SignatureType, key: SigningKey) -> SignerKey {
         let id = KeyId::derive(&name, kind, key.verifying_key().as_bytes());
-        SignerKey {
-            name,
-            kind,
-            key,
-            id,
-        }
+        SignerKey { name, kind, key, id }
     }
 
     /// Parses `PRIVATE+KEY+<name>+<hex key ID>+<base64(type ‖ 32-byte seed)>` (the Go
@@ -290,18 +280,15 @@ mod tests {
 
     // Verifier keys published with golang.org/x/mod sumdb/note and transparency-dev/formats tests.
     const PETER: &str = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-    const PETER_SKEY: &str =
-        "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    const PETER_SKEY: &str = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
     const REMORA: &str = "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2";
     const PLUS: &str = "TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6";
 
     #[test]
     fn published_verifier_keys_parse_and_print_back() {
-        for (text, kind) in [
-            (PETER, SignatureType::Ed25519),
-            (PLUS, SignatureType::Ed25519),
-            (REMORA, SignatureType::CosignatureV1),
-        ] {
+        for (text, kind) in
+            [(PETER, SignatureType::Ed25519), (PLUS, SignatureType::Ed25519), (REMORA, SignatureType::CosignatureV1)]
+        {
             let vk: VerifierKey = text.parse().expect("published key");
             assert_eq!(vk.kind(), kind);
             assert_eq!(vk.to_string(), text);
@@ -314,10 +301,7 @@ mod tests {
         assert_eq!(sk.verifier().to_string(), PETER);
         assert_eq!(sk.to_secret_string(), PETER_SKEY);
         assert!(!format!("{sk:?}").contains("AYEKF"));
-        assert_eq!(
-            SignerKey::parse(PETER_SKEY, SignatureType::CosignatureV1).err(),
-            Some(KeyError::WrongType)
-        );
+        assert_eq!(SignerKey::parse(PETER_SKEY, SignatureType::CosignatureV1).err(), Some(KeyError::WrongType));
         assert_eq!(
             SignerKey::parse(&PETER_SKEY["PRIVATE+".len()..], SignatureType::Ed25519).err(),
             Some(KeyError::NotPrivate)
@@ -330,44 +314,17 @@ mod tests {
             ("", KeyError::Malformed),
             ("PeterNeumann", KeyError::Malformed),
             ("PeterNeumann+c74f20a3", KeyError::Malformed),
-            (
-                "+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                KeyError::Name,
-            ),
-            (
-                "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                KeyError::Name,
-            ),
-            (
-                "PeterNeumann+c74f20a+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                KeyError::KeyIdFormat,
-            ),
-            (
-                "PeterNeumann+c74f20ag+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                KeyError::KeyIdFormat,
-            ),
-            (
-                "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                KeyError::KeyIdMismatch,
-            ),
-            (
-                "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T",
-                KeyError::Base64,
-            ),
-            (
-                "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW!",
-                KeyError::Base64,
-            ),
-            (
-                "PeterNeumann+c74f20a3+Apc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW=",
-                KeyError::Base64,
-            ),
+            ("+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", KeyError::Name),
+            ("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", KeyError::Name),
+            ("PeterNeumann+c74f20a+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", KeyError::KeyIdFormat),
+            ("PeterNeumann+c74f20ag+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", KeyError::KeyIdFormat),
+            ("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", KeyError::KeyIdMismatch),
+            ("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T", KeyError::Base64),
+            ("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW!", KeyError::Base64),
+            ("PeterNeumann+c74f20a3+Apc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW=", KeyError::Base64),
             ("PeterNeumann+c74f20a3+AQ==", KeyError::Length(1)),
             ("PeterNeumann+c74f20a3+", KeyError::Length(0)),
-            (
-                "PeterNeumann+c74f20a3+AhpzZBxQ8OEWh6DDFvOEqqIF+xWSaqr8sMTiLNbLXRNY",
-                KeyError::UnsupportedType(2),
-            ),
+            ("PeterNeumann+c74f20a3+AhpzZBxQ8OEWh6DDFvOEqqIF+xWSaqr8sMTiLNbLXRNY", KeyError::UnsupportedType(2)),
         ];
         for (text, want) in cases {
             assert_eq!(text.parse::<VerifierKey>().err(), Some(want), "{text:?}");
@@ -377,15 +334,7 @@ mod tests {
     #[test]
     fn key_names_follow_the_spec() {
         assert!(KeyName::new("example.com/log").is_ok());
-        for bad in [
-            "",
-            "a b",
-            "a+b",
-            "a\u{a0}b",
-            "a\tb",
-            "a\u{2003}b",
-            "a\u{7f}",
-        ] {
+        for bad in ["", "a b", "a+b", "a\u{a0}b", "a\tb", "a\u{2003}b", "a\u{7f}"] {
             assert_eq!(KeyName::new(bad), Err(KeyError::Name), "{bad:?}");
         }
     }

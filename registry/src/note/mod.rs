@@ -74,11 +74,7 @@ impl NoteSignature {
         }
         let (id, signature) = raw.split_at(4);
         let key_id = KeyId(<[u8; 4]>::try_from(id).map_err(|_| bad)?);
-        Ok(NoteSignature {
-            name,
-            key_id,
-            signature: signature.to_vec(),
-        })
+        Ok(NoteSignature { name, key_id, signature: signature.to_vec() })
     }
 
     /// The signature line, with its final newline.
@@ -116,10 +112,7 @@ impl Note {
         if !text.ends_with('\n') {
             return Err(NoteError::TextNotTerminated);
         }
-        Ok(Note {
-            text,
-            signatures: Vec::new(),
-        })
+        Ok(Note { text, signatures: Vec::new() })
     }
 
     /// Parses a signed note; the text is what precedes the last blank line.
@@ -145,10 +138,7 @@ impl Note {
             .enumerate()
             .map(|(i, line)| NoteSignature::parse_line(line, i + 1))
             .collect::<Result<_, _>>()?;
-        Ok(Note {
-            text: text.to_owned(),
-            signatures,
-        })
+        Ok(Note { text: text.to_owned(), signatures })
     }
 
     /// The signed text, with its final newline.

@@ -64,11 +64,7 @@ impl NoteSigner {
     /// The signature line over `note`'s text.
     pub fn sign(&self, note: &Note) -> NoteSignature {
         let sig = self.0.key.sign(note.text().as_bytes());
-        NoteSignature {
-            name: self.0.name.clone(),
-            key_id: self.0.id,
-            signature: sig.to_bytes().to_vec(),
-        }
+        NoteSignature { name: self.0.name.clone(), key_id: self.0.id, signature: sig.to_bytes().to_vec() }
     }
 }
 
@@ -93,22 +89,13 @@ impl Note {
     pub fn verify(&self, trusted: &[VerifierKey]) -> Result<Vec<VerifiedSignature>, VerifyError> {
         let mut verified: Vec<VerifiedSignature> = Vec::new();
         for sig in self.signatures() {
-            let Some(key) = trusted
-                .iter()
-                .find(|k| *k.name() == sig.name && k.key_id() == sig.key_id)
-            else {
+            let Some(key) = trusted.iter().find(|k| *k.name() == sig.name && k.key_id() == sig.key_id) else {
                 continue;
             };
             let Some(timestamp) = check(key, self.text(), sig) else {
-                return Err(VerifyError::BadSignature {
-                    name: sig.name.clone(),
-                    key_id: sig.key_id,
-                });
+                return Err(VerifyError::BadSignature { name: sig.name.clone(), key_id: sig.key_id });
             };
-            if !verified
-                .iter()
-                .any(|v| v.name == sig.name && v.key_id == sig.key_id)
-            {
+            if !verified.iter().any(|v| v.name == sig.name && v.key_id == sig.key_id) {
                 verified.push(VerifiedSignature {
                     name: sig.name.clone(),
                     key_id: sig.key_id,

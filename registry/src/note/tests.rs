@@ -7,13 +7,14 @@ use super::*;
 // The example of golang.org/x/mod/sumdb/note (package documentation and note_test.go): keys,
 // text and signature lines exactly as published there.
 const PETER_VKEY: &str = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-const PETER_SKEY: &str =
-    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+const PETER_SKEY: &str = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 const ENOCH_VKEY: &str = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
 const GO_TEXT: &str = "If you think cryptography is the answer to your problem,\n\
                        then you don't know what your problem is.\n";
-const PETER_LINE: &str = "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
-const ENOCH_LINE: &str = "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+const PETER_LINE: &str =
+    "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+const ENOCH_LINE: &str =
+    "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
 
 fn vkey(s: &str) -> VerifierKey {
     s.parse().expect("valid verifier key")
@@ -110,35 +111,23 @@ fn tampered_signature_from_known_key_rejects_the_note() {
     bad.signature[10] ^= 1;
     note.push_signature(bad);
     assert!(note.verify(&[a.verifier_key()]).is_ok());
-    assert!(matches!(
-        note.verify(&[a.verifier_key(), b.verifier_key()]),
-        Err(VerifyError::BadSignature { .. })
-    ));
+    assert!(matches!(note.verify(&[a.verifier_key(), b.verifier_key()]), Err(VerifyError::BadSignature { .. })));
     // A truncated signature from a known key too.
     let mut note = signed("text\n", &[]);
     let mut short = a.sign(&note);
     short.signature.truncate(63);
     note.push_signature(short);
-    assert!(matches!(
-        note.verify(&[a.verifier_key()]),
-        Err(VerifyError::BadSignature { .. })
-    ));
+    assert!(matches!(note.verify(&[a.verifier_key()]), Err(VerifyError::BadSignature { .. })));
 }
 
 #[test]
 fn unknown_keys_and_wrong_key_ids_are_ignored() {
     let a = signer(1, "a");
     let note = signed("text\n", &[&a]);
-    assert_eq!(
-        note.verify(&[signer(3, "c").verifier_key()]),
-        Err(VerifyError::NoTrustedSignature)
-    );
+    assert_eq!(note.verify(&[signer(3, "c").verifier_key()]), Err(VerifyError::NoTrustedSignature));
     assert_eq!(note.verify(&[]), Err(VerifyError::NoTrustedSignature));
     // Same name, other key (so other key ID): ignored, not a failure.
-    assert_eq!(
-        note.verify(&[signer(9, "a").verifier_key()]),
-        Err(VerifyError::NoTrustedSignature)
-    );
+    assert_eq!(note.verify(&[signer(9, "a").verifier_key()]), Err(VerifyError::NoTrustedSignature));
     // Right key ID under another name: ignored.
     let mut renamed = note.clone();
     let mut sig = renamed.signatures()[0].clone();
@@ -148,19 +137,13 @@ fn unknown_keys_and_wrong_key_ids_are_ignored() {
         n.push_signature(sig);
         n
     };
-    assert_eq!(
-        renamed.verify(&[a.verifier_key()]),
-        Err(VerifyError::NoTrustedSignature)
-    );
+    assert_eq!(renamed.verify(&[a.verifier_key()]), Err(VerifyError::NoTrustedSignature));
     // Wrong key ID on the line for a trusted name: ignored.
     let mut wrong_id = Note::new("text\n").expect("valid");
     let mut sig = note.signatures()[0].clone();
     sig.key_id.0[0] ^= 0xff;
     wrong_id.push_signature(sig);
-    assert_eq!(
-        wrong_id.verify(&[a.verifier_key()]),
-        Err(VerifyError::NoTrustedSignature)
-    );
+    assert_eq!(wrong_id.verify(&[a.verifier_key()]), Err(VerifyError::NoTrustedSignature));
 }
 
 #[test]
@@ -177,106 +160,42 @@ fn malformed_notes_are_refused() {
     let cases: Vec<(Vec<u8>, NoteError)> = vec![
         (GO_TEXT.into(), NoteError::NoSignatures),
         (format!("{GO_TEXT}{sig}").into(), NoteError::NoSignatures),
-        (
-            format!("{GO_TEXT}\n{}", sig.trim_end()).into(),
-            NoteError::NoSignatures,
-        ),
+        (format!("{GO_TEXT}\n{}", sig.trim_end()).into(), NoteError::NoSignatures),
         (format!("{GO_TEXT}\n").into(), NoteError::NoSignatures),
+        (format!("{GO_TEXT}\n{}", sig.replace('—', "-")).into(), NoteError::SignatureLine(1)),
+        (format!("{GO_TEXT}\n{}", sig.replace("— ", "—")).into(), NoteError::SignatureLine(1)),
         (
-            format!("{GO_TEXT}\n{}", sig.replace('—', "-")).into(),
-            NoteError::SignatureLine(1),
-        ),
-        (
-            format!("{GO_TEXT}\n{}", sig.replace("— ", "—")).into(),
-            NoteError::SignatureLine(1),
-        ),
-        (
-            format!(
-                "{GO_TEXT}\n{sig}{}",
-                sig.replace("PeterNeumann ", "Peter+Neumann ")
-            )
-            .into(),
+            format!("{GO_TEXT}\n{sig}{}", sig.replace("PeterNeumann ", "Peter+Neumann ")).into(),
             NoteError::SignatureLine(2),
         ),
-        (
-            format!(
-                "{GO_TEXT}\n{}",
-                sig.replace("PeterNeumann ", "PeterNeumann  ")
-            )
-            .into(),
-            NoteError::SignatureLine(1),
-        ),
-        (
-            format!("{GO_TEXT}\n{}", sig.replace("PeterNeumann ", " ")).into(),
-            NoteError::SignatureLine(1),
-        ),
-        (
-            format!("{GO_TEXT}\n{}", sig.replace("AM=\n", "AM\n")).into(),
-            NoteError::SignatureLine(1),
-        ),
-        (
-            format!("{GO_TEXT}\n{}", sig.replace("AM=\n", "A=\n")).into(),
-            NoteError::SignatureLine(1),
-        ),
-        (
-            format!("{GO_TEXT}\n— PeterNeumann AQIDBA==\n").into(),
-            NoteError::SignatureLine(1),
-        ),
-        (
-            format!("{GO_TEXT}\n— PeterNeumann\n").into(),
-            NoteError::SignatureLine(1),
-        ),
-        (
-            format!("{GO_TEXT}\n{sig}\n").into(),
-            NoteError::NoSignatures,
-        ),
-        (
-            go_note().replace('\n', "\r\n").into(),
-            NoteError::ControlCharacter(56),
-        ),
-        (
-            go_note().replacen("you", "y\tou", 1).into(),
-            NoteError::ControlCharacter(4),
-        ),
-        (
-            go_note().replacen("you", "y\0ou", 1).into(),
-            NoteError::ControlCharacter(4),
-        ),
-        (
-            [&b"caf\xe9\n\n"[..], sig.as_bytes()].concat(),
-            NoteError::NotUtf8,
-        ),
+        (format!("{GO_TEXT}\n{}", sig.replace("PeterNeumann ", "PeterNeumann  ")).into(), NoteError::SignatureLine(1)),
+        (format!("{GO_TEXT}\n{}", sig.replace("PeterNeumann ", " ")).into(), NoteError::SignatureLine(1)),
+        (format!("{GO_TEXT}\n{}", sig.replace("AM=\n", "AM\n")).into(), NoteError::SignatureLine(1)),
+        (format!("{GO_TEXT}\n{}", sig.replace("AM=\n", "A=\n")).into(), NoteError::SignatureLine(1)),
+        (format!("{GO_TEXT}\n— PeterNeumann AQIDBA==\n").into(), NoteError::SignatureLine(1)),
+        (format!("{GO_TEXT}\n— PeterNeumann\n").into(), NoteError::SignatureLine(1)),
+        (format!("{GO_TEXT}\n{sig}\n").into(), NoteError::NoSignatures),
+        (go_note().replace('\n', "\r\n").into(), NoteError::ControlCharacter(56)),
+        (go_note().replacen("you", "y\tou", 1).into(), NoteError::ControlCharacter(4)),
+        (go_note().replacen("you", "y\0ou", 1).into(), NoteError::ControlCharacter(4)),
+        ([&b"caf\xe9\n\n"[..], sig.as_bytes()].concat(), NoteError::NotUtf8),
         (vec![], NoteError::NoSignatures),
     ];
     for (bytes, want) in cases {
-        assert_eq!(
-            Note::parse(&bytes).err(),
-            Some(want),
-            "{:?}",
-            String::from_utf8_lossy(&bytes)
-        );
+        assert_eq!(Note::parse(&bytes).err(), Some(want), "{:?}", String::from_utf8_lossy(&bytes));
     }
 }
 
 #[test]
 fn size_and_signature_count_limits() {
     let big = format!("{}\n\n{PETER_LINE}", "a".repeat(MAX_NOTE_SIZE));
-    assert_eq!(
-        Note::parse(big.as_bytes()),
-        Err(NoteError::TooLarge(big.len()))
-    );
+    assert_eq!(Note::parse(big.as_bytes()), Err(NoteError::TooLarge(big.len())));
     let hundred = format!("{GO_TEXT}\n{}", PETER_LINE.repeat(MAX_SIGNATURES));
     let note = Note::parse(hundred.as_bytes()).expect("100 signatures are fine");
     assert_eq!(note.verify(&[vkey(PETER_VKEY)]).expect("valid").len(), 1);
     let too_many = format!("{GO_TEXT}\n{}", PETER_LINE.repeat(MAX_SIGNATURES + 1));
-    assert_eq!(
-        Note::parse(too_many.as_bytes()),
-        Err(NoteError::TooManySignatures)
-    );
-    assert_eq!(
-        Note::new("a".repeat(MAX_NOTE_SIZE + 1)),
-        Err(NoteError::TooLarge(MAX_NOTE_SIZE + 1))
-    );
+    assert_eq!(Note::parse(too_many.as_bytes()), Err(NoteError::TooManySignatures));
+    assert_eq!(Note::new("a".repeat(MAX_NOTE_SIZE + 1)), Err(NoteError::TooLarge(MAX_NOTE_SIZE + 1)));
 }
 
 #[test]
@@ -335,9 +254,7 @@ fn cosignature_round_trip() {
     let witness = cosigner(7, "witness.example/w1");
     let body = "example.com/log\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
     let mut note = signed(body, &[&log]);
-    let cosig = witness
-        .cosign(&note, 1_679_315_147)
-        .expect("timestamp in range");
+    let cosig = witness.cosign(&note, 1_679_315_147).expect("timestamp in range");
     assert_eq!(cosig.signature.len(), 72);
     assert_eq!(&cosig.signature[..8], &1_679_315_147u64.to_be_bytes());
     note.push_signature(cosig);
@@ -345,32 +262,18 @@ fn cosignature_round_trip() {
     let parsed = Note::parse(&note.to_bytes()).expect("well-formed");
     let wkey = witness.verifier_key();
     assert_eq!(wkey.kind(), SignatureType::CosignatureV1);
-    assert!(wkey
-        .to_string()
-        .split('+')
-        .nth(2)
-        .expect("3 parts")
-        .starts_with('B'));
+    assert!(wkey.to_string().split('+').nth(2).expect("3 parts").starts_with('B'));
     let v = parsed.verify(std::slice::from_ref(&wkey)).expect("valid");
     assert_eq!(v[0].timestamp, Some(1_679_315_147));
     assert_eq!(v[0].kind, SignatureType::CosignatureV1);
-    let both = parsed
-        .verify(&[log.verifier_key(), wkey.clone()])
-        .expect("valid");
+    let both = parsed.verify(&[log.verifier_key(), wkey.clone()]).expect("valid");
     assert_eq!(both.len(), 2);
 
     // The same key as a type 0x01 key has another key ID: the cosignature is not mistaken for
     // a plain signature.
-    let as_plain = VerifierKey::new(
-        wkey.name().clone(),
-        SignatureType::Ed25519,
-        *wkey.public_key(),
-    );
+    let as_plain = VerifierKey::new(wkey.name().clone(), SignatureType::Ed25519, *wkey.public_key());
     assert_ne!(as_plain.key_id(), wkey.key_id());
-    assert_eq!(
-        parsed.verify(&[as_plain]),
-        Err(VerifyError::NoTrustedSignature)
-    );
+    assert_eq!(parsed.verify(&[as_plain]), Err(VerifyError::NoTrustedSignature));
 
     let secret = witness.to_secret_string();
     let again = Cosigner::from_secret_string(&secret).expect("valid");
@@ -381,39 +284,28 @@ fn cosignature_round_trip() {
 #[test]
 fn cosignature_timestamp_is_signed_and_bounded() {
     let witness = cosigner(7, "w");
-    let note =
-        Note::new("origin\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n").expect("valid");
+    let note = Note::new("origin\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n").expect("valid");
     let good = witness.cosign(&note, 100).expect("in range");
 
     let mut later = good.clone();
     later.signature[7] = 101;
     let mut n = note.clone();
     n.push_signature(later);
-    assert!(matches!(
-        n.verify(&[witness.verifier_key()]),
-        Err(VerifyError::BadSignature { .. })
-    ));
+    assert!(matches!(n.verify(&[witness.verifier_key()]), Err(VerifyError::BadSignature { .. })));
 
-    assert_eq!(
-        witness.cosign(&note, MAX_TIMESTAMP + 1),
-        Err(TimestampTooLarge(MAX_TIMESTAMP + 1))
-    );
+    assert_eq!(witness.cosign(&note, MAX_TIMESTAMP + 1), Err(TimestampTooLarge(MAX_TIMESTAMP + 1)));
     assert!(witness.cosign(&note, MAX_TIMESTAMP).is_ok());
     let mut huge = good;
     huge.signature[0] = 0x80;
     let mut n = note;
     n.push_signature(huge);
-    assert!(matches!(
-        n.verify(&[witness.verifier_key()]),
-        Err(VerifyError::BadSignature { .. })
-    ));
+    assert!(matches!(n.verify(&[witness.verifier_key()]), Err(VerifyError::BadSignature { .. })));
 }
 
 #[test]
 fn cosigned_message_matches_the_spec_example() {
     // tlog-cosignature, "Ed25519 signed message".
-    let body =
-        "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+    let body = "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
     assert_eq!(
         cosigned_message(body, 1_679_315_147),
         "cosignature/v1\ntime 1679315147\nexample.com/behind-the-sofa\n20852163\n\
