@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::error::IssuerError;
-use crate::issue::{check_issuer, row, sign, Issued};
+use crate::issue::{check_issuer, row, sign, Issued, StatusRef};
 use crate::service::Issuer;
+use crate::status_slots::{ListUrls, Slot};
 
 /// Rows signed and stored per transaction.
 pub const BATCH: usize = 512;
@@ -268,10 +269,13 @@ impl Issuer {
             for (req, _) in batch {
                 check_issuer(req, board)?;
             }
-            let signed = sign_parallel(batch, &issuer, &key, format, now, workers).await?;
+            let slots = self.allocate_slots(board, batch.len()).await?;
+            let urls = self.list_urls(board);
+            let signed = sign_parallel(batch, &slots, &urls, &issuer, &key, format, now, workers).await?;
             let mut tx = self.db().begin().await?;
-            for ((req, dedupe), issued) in batch.iter().zip(&signed) {
-                tx.insert_credential(&row(board, req, issued, &key, Some(dedupe.clone()), now.timestamp())).await?;
+            for (((req, dedupe), issued), slot) in batch.iter().zip(&signed).zip(&slots) {
+                let r = row(board, req, issued, &key, Some(*slot), Some(dedupe.clone()), now.timestamp());
+                tx.insert_credential(&r).await?;
             }
             tx.commit().await?;
             issued_ids.extend(signed.into_iter().map(|i| i.id));
@@ -283,9 +287,12 @@ impl Issuer {
     }
 }
 
-/// Sign a batch on `workers` blocking threads.
+/// Sign a batch on `workers` blocking threads, request `i` with status slot `slots[i]`.
+#[allow(clippy::too_many_arguments)]
 async fn sign_parallel(
     batch: &[(IssueRequest, String)],
+    slots: &[Slot],
+    urls: &ListUrls,
     issuer: &IssuerRef,
     key: &medcred_formats::IssuerKey,
     format: Format,
@@ -294,14 +301,17 @@ async fn sign_parallel(
 ) -> Result<Vec<Issued>, IssuerError> {
     let per = batch.len().div_ceil(workers.max(1)).max(1);
     let mut handles = Vec::new();
-    for part in batch.chunks(per) {
-        let part: Vec<IssueRequest> = part.iter().map(|(r, _)| r.clone()).collect();
-        let (issuer, key) = (issuer.clone(), key.clone());
+    for (part, part_slots) in batch.chunks(per).zip(slots.chunks(per)) {
+        let part: Vec<(IssueRequest, Slot)> =
+            part.iter().map(|(r, _)| r.clone()).zip(part_slots.iter().copied()).collect();
+        let (issuer, key, urls) = (issuer.clone(), key.clone(), urls.clone());
         handles.push(tokio::task::spawn_blocking(move || {
             part.iter()
-                .map(|req| {
+                .map(|(req, slot)| {
                     let id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
-                    let secured = futures::executor::block_on(sign(req, &id, &issuer, &key, format, now))?;
+                    let status = StatusRef { slot: *slot, urls: urls.clone() };
+                    let secured =
+                        futures::executor::block_on(sign(req, &id, &issuer, &key, format, now, Some(&status)))?;
                     Ok(Issued { id, format, secured })
                 })
                 .collect::<Result<Vec<_>, IssuerError>>()

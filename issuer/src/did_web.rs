@@ -5,7 +5,10 @@
 use serde_json::{json, Value};
 
 use medcred_formats::keys::multibase_public;
+use medcred_registry::note::VerifierKey;
 use medcred_store::{KeyRow, KeyStatus};
+
+use crate::ledger_key::LOG_KEY_FRAGMENT;
 
 /// Why a public URL cannot name a did:web.
 #[derive(Debug, thiserror::Error)]
@@ -44,10 +47,12 @@ pub fn board_did(public_url: &str, slug: &str) -> Result<String, BadPublicUrl> {
 }
 
 /// The DID document of a board: every key that is not removed is a Multikey verification method
-/// under `assertionMethod` (retired keys stay so that what they signed keeps verifying).
-pub fn did_document(did: &str, keys: &[KeyRow]) -> Value {
+/// under `assertionMethod` (retired keys stay so that what they signed keeps verifying). The
+/// board's log key, when given, is listed as `#log` under no relationship, with a `MedcredLedger`
+/// service naming the log's origin, its C2SP verifier key and where its API lives.
+pub fn did_document(did: &str, keys: &[KeyRow], log: Option<&LogPublication>) -> Value {
     let listed: Vec<&KeyRow> = keys.iter().filter(|k| k.status != KeyStatus::Removed).collect();
-    let methods: Vec<Value> = listed
+    let mut methods: Vec<Value> = listed
         .iter()
         .map(|k| {
             json!({
@@ -59,12 +64,38 @@ pub fn did_document(did: &str, keys: &[KeyRow]) -> Value {
         })
         .collect();
     let refs: Vec<String> = listed.iter().map(|k| format!("{did}#{}", k.key_id)).collect();
-    json!({
+    let mut doc = json!({
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": did,
-        "verificationMethod": methods,
+        "verificationMethod": [],
         "assertionMethod": refs,
-    })
+    });
+    if let Some(log) = log {
+        methods.push(json!({
+            "id": format!("{did}#{LOG_KEY_FRAGMENT}"),
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": multikey(log.key.public_key()),
+        }));
+        doc["service"] = json!([{
+            "id": format!("{did}#ledger"),
+            "type": "MedcredLedger",
+            "serviceEndpoint": log.endpoint,
+            "origin": log.key.name().as_str(),
+            "noteKey": log.key.to_string(),
+        }]);
+    }
+    doc["verificationMethod"] = Value::Array(methods);
+    doc
+}
+
+/// What a DID document says about the board's log.
+#[derive(Debug, Clone)]
+pub struct LogPublication {
+    /// The note verifier key (its name is the origin).
+    pub key: VerifierKey,
+    /// Base URL of the log's HTTP API (checkpoint, tiles, proofs).
+    pub endpoint: String,
 }
 
 /// Multikey encoding of a dalek public key, re-exported for callers building rows.
@@ -99,6 +130,7 @@ mod tests {
         let doc = did_document(
             "did:web:x",
             &[key("key-1", KeyStatus::Retired), key("key-2", KeyStatus::Active), key("key-0", KeyStatus::Removed)],
+            None,
         );
         assert_eq!(doc["assertionMethod"], json!(["did:web:x#key-1", "did:web:x#key-2"]));
         assert_eq!(doc["verificationMethod"][1]["controller"], "did:web:x");

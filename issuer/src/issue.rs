@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::error::IssuerError;
 use crate::holder::holder_jwk;
 use crate::service::Issuer;
+use crate::status_slots::{ListUrls, Slot};
 
 /// An issued credential.
 #[derive(Debug, Clone)]
@@ -70,7 +71,30 @@ impl Secured {
     }
 }
 
-/// Sign `req` for `issuer` with `key` in `format`, as of `now`. Pure CPU work, no storage.
+/// A credential's status slot and where its board publishes lists.
+#[derive(Debug, Clone)]
+pub struct StatusRef {
+    /// The slot.
+    pub slot: Slot,
+    /// The board's list URLs.
+    pub urls: ListUrls,
+}
+
+fn w3c_document(
+    req: &IssueRequest,
+    id: &str,
+    issuer: &IssuerRef,
+    status: Option<&StatusRef>,
+) -> Result<Value, IssuerError> {
+    let mut doc = w3c_credential(req, id, issuer);
+    if let (Some(s), Some(obj)) = (status, doc.as_object_mut()) {
+        obj.insert("credentialStatus".into(), s.slot.credential_status(&s.urls)?);
+    }
+    Ok(doc)
+}
+
+/// Sign `req` for `issuer` with `key` in `format`, as of `now`, carrying `status` when given.
+/// Pure CPU work, no storage.
 pub async fn sign(
     req: &IssueRequest,
     id: &str,
@@ -78,13 +102,17 @@ pub async fn sign(
     key: &IssuerKey,
     format: Format,
     now: DateTime<Utc>,
+    status: Option<&StatusRef>,
 ) -> Result<Secured, IssuerError> {
     Ok(match format {
-        Format::EddsaRdfc2022 => Secured::Json(di_rdfc::sign(&w3c_credential(req, id, issuer), key, now).await?),
-        Format::EddsaJcs2022 => Secured::Json(di_jcs::sign(&w3c_credential(req, id, issuer), key, now)?),
-        Format::VcJwt => Secured::Compact(jwt::sign_vc_jwt(&w3c_credential(req, id, issuer), key)?),
+        Format::EddsaRdfc2022 => Secured::Json(di_rdfc::sign(&w3c_document(req, id, issuer, status)?, key, now).await?),
+        Format::EddsaJcs2022 => Secured::Json(di_jcs::sign(&w3c_document(req, id, issuer, status)?, key, now)?),
+        Format::VcJwt => Secured::Compact(jwt::sign_vc_jwt(&w3c_document(req, id, issuer, status)?, key)?),
         Format::SdJwtVc => {
-            let (claims, disclosable) = sd_jwt_claims(req, id, issuer);
+            let (mut claims, disclosable) = sd_jwt_claims(req, id, issuer);
+            if let Some(s) = status {
+                claims.insert("status".into(), s.slot.token_status(&s.urls)?);
+            }
             let cnf = req.holder.as_ref().and_then(holder_jwk);
             Secured::Compact(sd_jwt::issue(claims, &disclosable, cnf.as_ref(), key, &mut rand::rngs::OsRng)?)
         }
@@ -97,6 +125,7 @@ pub fn row(
     req: &IssueRequest,
     issued: &Issued,
     key: &IssuerKey,
+    slot: Option<Slot>,
     dedupe_key: Option<String>,
     now: i64,
 ) -> CredentialRow {
@@ -118,6 +147,8 @@ pub fn row(
         holder_did: req.holder.as_ref().map(|d| d.to_string()),
         valid_from: req.valid_from.timestamp(),
         valid_until: req.valid_until.map(|t| t.timestamp()),
+        status_list: slot.map(|s| s.list),
+        status_index: slot.and_then(|s| i64::try_from(s.index).ok()),
         dedupe_key,
         secured: issued.secured.to_text(),
         created_at: now,
@@ -142,10 +173,12 @@ impl Issuer {
         let now = self.clock().now();
         let id = req.id.clone().unwrap_or_else(|| format!("urn:uuid:{}", uuid::Uuid::new_v4()));
         let issuer = IssuerRef { id: board.did.clone(), name: board.name.clone() };
-        let secured = sign(req, &id, &issuer, &key, format, now).await?;
+        let slot = self.allocate_slots(board, 1).await?.into_iter().next();
+        let status = slot.map(|slot| StatusRef { slot, urls: self.list_urls(board) });
+        let secured = sign(req, &id, &issuer, &key, format, now, status.as_ref()).await?;
         let issued = Issued { id, format, secured };
         let mut tx = self.db().begin().await?;
-        tx.insert_credential(&row(board, req, &issued, &key, None, now.timestamp())).await?;
+        tx.insert_credential(&row(board, req, &issued, &key, slot, None, now.timestamp())).await?;
         tx.commit().await?;
         tracing::info!(credential = %issued.id, board = %board.slug, format = %format, "issued");
         Ok(issued)

@@ -9,7 +9,9 @@ pub mod error;
 pub mod holder;
 pub mod issue;
 pub mod keystore;
+pub mod ledger_key;
 pub mod service;
+pub mod status_slots;
 pub mod tokens;
 
 pub use api::router;

@@ -158,10 +158,12 @@ impl Issuer {
             created_at: now,
             revoked_at: None,
         };
+        let log = self.new_ledger_log(&board, now)?;
         let mut tx = self.db().begin().await?;
         tx.insert_board(&board).await?;
         tx.insert_key(&key).await?;
         tx.insert_token(&token).await?;
+        tx.insert_ledger_log(&log).await?;
         tx.commit().await?;
         Ok(CreatedBoard { board, admin_token })
     }
@@ -280,8 +282,14 @@ impl Issuer {
             let secret = self.master().open(&k.secret_sealed, &ctx)?;
             tx.reseal_key(&k.board_id, &k.key_id, &new.seal(&secret, &ctx)).await?;
         }
+        let logs = tx.all_ledger_logs().await?;
+        for l in &logs {
+            let ctx = crate::ledger_key::seal_context(&l.board_id);
+            let secret = self.master().open(&l.secret_sealed, &ctx)?;
+            tx.reseal_ledger_log(&l.board_id, &new.seal(&secret, &ctx)).await?;
+        }
         tx.put_setting("master_key_id", &new.id()).await?;
         tx.commit().await?;
-        Ok(keys.len())
+        Ok(keys.len() + logs.len())
     }
 }

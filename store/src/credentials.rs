@@ -10,7 +10,7 @@ use crate::error::StoreError;
 use crate::rows::CredentialRow;
 
 const COLUMNS: &str = "id, board_id, kind, format, key_id, subject_label, license_number, jurisdiction, holder_did, \
-                       valid_from, valid_until, dedupe_key, secured, created_at";
+                       valid_from, valid_until, status_list, status_index, dedupe_key, secured, created_at";
 
 /// Most rows a search returns.
 pub(crate) const SEARCH_LIMIT: i64 = 200;
@@ -28,6 +28,8 @@ fn credential(row: &AnyRow) -> Result<CredentialRow, sqlx::Error> {
         holder_did: row.try_get("holder_did")?,
         valid_from: row.try_get("valid_from")?,
         valid_until: row.try_get("valid_until")?,
+        status_list: row.try_get("status_list")?,
+        status_index: row.try_get("status_index")?,
         dedupe_key: row.try_get("dedupe_key")?,
         secured: row.try_get("secured")?,
         created_at: row.try_get("created_at")?,
@@ -43,8 +45,8 @@ impl Tx {
     pub async fn insert_credential(&mut self, c: &CredentialRow) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO credentials (id, board_id, kind, format, key_id, subject_label, license_number, jurisdiction, \
-             holder_did, valid_from, valid_until, dedupe_key, secured, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             holder_did, valid_from, valid_until, status_list, status_index, dedupe_key, secured, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(&c.id)
         .bind(&c.board_id)
@@ -57,6 +59,8 @@ impl Tx {
         .bind(&c.holder_did)
         .bind(c.valid_from)
         .bind(c.valid_until)
+        .bind(c.status_list)
+        .bind(c.status_index)
         .bind(&c.dedupe_key)
         .bind(&c.secured)
         .bind(c.created_at)

@@ -9,7 +9,9 @@ pub mod testing;
 mod boards;
 mod credentials;
 mod keys;
+mod ledger;
 mod settings;
+mod status;
 mod tokens;
 
 pub use db::{Backend, Db, Tx};

@@ -137,6 +137,10 @@ pub struct CredentialRow {
     pub valid_from: i64,
     /// Validity end.
     pub valid_until: Option<i64>,
+    /// Status list slot: the list number (none for credentials issued without status).
+    pub status_list: Option<i64>,
+    /// Status list slot: the index in that list.
+    pub status_index: Option<i64>,
     /// Idempotency key for bulk runs.
     pub dedupe_key: Option<String>,
     /// The secured credential as issued (JSON text or compact string).
@@ -144,3 +148,124 @@ pub struct CredentialRow {
     /// Issuance time.
     pub created_at: i64,
 }
+
+/// One status list of a board: three bitstrings of `entries` bits each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusListRow {
+    /// Owning board.
+    pub board_id: String,
+    /// The list's number within the board (0, 1, …).
+    pub list_no: i64,
+    /// Entries per bitstring.
+    pub entries: i64,
+    /// Slots taken.
+    pub used: i64,
+    /// Allocation map: bit set when the slot was handed to a credential.
+    pub allocated: Vec<u8>,
+    /// Revocation bitstring (W3C bit order: index 0 is the first byte's high bit).
+    pub revocation: Vec<u8>,
+    /// Suspension bitstring.
+    pub suspension: Vec<u8>,
+    /// Bumped with every status change; names the ETag.
+    pub version: i64,
+    /// Time of the last status change.
+    pub updated_at: i64,
+}
+
+/// One recorded status change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChangeRow {
+    /// Its id.
+    pub id: String,
+    /// Board.
+    pub board_id: String,
+    /// The credential changed.
+    pub credential_id: String,
+    /// `revocation` or `suspension`.
+    pub purpose: String,
+    /// The bit's new value.
+    pub value: i64,
+    /// Why (kept here; the ledger carries only its hash).
+    pub reason: String,
+    /// Who: the API token's label and id, or the CLI user.
+    pub actor: String,
+    /// When.
+    pub at: i64,
+    /// Hex SHA-256 of the reason record, as on the ledger.
+    pub reason_hash: String,
+    /// The ledger leaf that records it.
+    pub leaf_index: i64,
+}
+
+/// A board's transparency log: identity, sealed signing key, and head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerLogRow {
+    /// Board.
+    pub board_id: String,
+    /// The checkpoint origin line.
+    pub origin: String,
+    /// The signed-note key name (equal to the origin).
+    pub key_name: String,
+    /// The public key as a C2SP verifier key string (`name+hash+base64`).
+    pub public_key: String,
+    /// The Ed25519 secret, sealed under the master key.
+    pub secret_sealed: Vec<u8>,
+    /// Leaves in the log.
+    pub size: i64,
+    /// Root hash at `size`.
+    pub root: Vec<u8>,
+    /// Last append.
+    pub updated_at: i64,
+}
+
+/// A signed checkpoint of a board's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointRow {
+    /// Board.
+    pub board_id: String,
+    /// Tree size.
+    pub size: i64,
+    /// Root hash.
+    pub root: Vec<u8>,
+    /// The note signed by the log key.
+    pub note: String,
+    /// The note with witness cosignatures, once collected.
+    pub cosigned: Option<String>,
+    /// How many cosignatures `cosigned` carries.
+    pub cosignatures: i64,
+    /// When it was signed.
+    pub created_at: i64,
+    /// Chain anchor, once made.
+    pub anchor: Option<AnchorRow>,
+}
+
+/// Where a checkpoint root was anchored on a chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorRow {
+    /// EVM chain id.
+    pub chain_id: i64,
+    /// Transaction hash, 0x-hex.
+    pub tx_hash: String,
+    /// Block number.
+    pub block: i64,
+    /// Block time (Unix seconds).
+    pub time: i64,
+}
+
+/// What a witness last cosigned for one log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WitnessLogRow {
+    /// The log's origin.
+    pub origin: String,
+    /// Its verifier key string.
+    pub log_key: String,
+    /// Size last cosigned.
+    pub size: i64,
+    /// Root at that size.
+    pub root: Vec<u8>,
+    /// When.
+    pub updated_at: i64,
+}
+
+/// A stored subtree hash: ((level, index), 32-byte hash).
+pub type NodeRow = ((u8, u64), Vec<u8>);

@@ -26,6 +26,8 @@ fn cred(id: &str, board_id: &str, name: &str, number: &str, dedupe: Option<&str>
         holder_did: None,
         valid_from: 1,
         valid_until: Some(2),
+        status_list: None,
+        status_index: None,
         dedupe_key: dedupe.map(Into::into),
         secured: "eyJ.eyJ.sig".into(),
         created_at: 10,

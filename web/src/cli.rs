@@ -49,9 +49,41 @@ pub(crate) enum Command {
     IssueBulk(IssueBulkArgs),
     /// Check a credential file offline: format, signature, issuer binding, validity period.
     Verify(VerifyArgs),
+    /// Revoke a credential for good (recorded on the board's ledger with a reason).
+    Revoke(StatusArgs),
+    /// Suspend a credential until it is reinstated.
+    Suspend(StatusArgs),
+    /// Lift a suspension (refused for a revoked credential).
+    Reinstate(StatusArgs),
+    /// Show a credential's status and its history.
+    Status(StatusShowArgs),
     /// Manage the master key that seals board keys at rest.
     #[command(subcommand)]
     MasterKey(MasterKeyCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatusArgs {
+    /// The board's slug.
+    #[arg(long)]
+    pub(crate) board: String,
+    /// Why (kept in the database; only its hash goes to the ledger).
+    #[arg(long)]
+    pub(crate) reason: String,
+    /// Who is acting (recorded with the change).
+    #[arg(long, default_value = "cli")]
+    pub(crate) actor: String,
+    /// The credential id (`urn:uuid:…`).
+    pub(crate) credential: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatusShowArgs {
+    /// The board's slug.
+    #[arg(long)]
+    pub(crate) board: String,
+    /// The credential id (`urn:uuid:…`).
+    pub(crate) credential: String,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use medcred_issuer::Issuer;
+use medcred_registry_service::Registry;
 use serde_json::json;
 use tower_http::trace::TraceLayer;
 
@@ -25,13 +26,25 @@ pub fn init_tracing(json: bool) {
     }
 }
 
-/// The whole application router.
+/// How long verifiers may cache a status list (milliseconds): revocations show within this.
+pub const STATUS_LIST_TTL_MS: u64 = 5_000;
+
+/// The whole application router. Starts the registry's committer: call inside a Tokio runtime.
 pub fn app(issuer: Issuer) -> Router {
+    let registry = Registry::new(issuer.clone(), STATUS_LIST_TTL_MS);
+    app_with(issuer, registry)
+}
+
+/// The application router over an existing registry (the CLI and tests share its committer).
+pub fn app_with(issuer: Issuer, registry: Registry) -> Router {
     let health = Router::new()
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
         .with_state(issuer.clone());
-    medcred_issuer::router(issuer).merge(health).layer(TraceLayer::new_for_http())
+    medcred_issuer::router(issuer)
+        .merge(medcred_registry_service::router(registry))
+        .merge(health)
+        .layer(TraceLayer::new_for_http())
 }
 
 async fn ready(State(issuer): State<Issuer>) -> (StatusCode, Json<serde_json::Value>) {

@@ -1,6 +1,6 @@
 //! Bearer-token authentication: an extractor that yields the caller's token row (board + role).
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use medcred_store::{BoardRow, Role, TokenRow};
 
@@ -10,12 +10,12 @@ use crate::service::Issuer;
 
 /// An authenticated API caller.
 #[derive(Debug, Clone)]
-pub(crate) struct Caller(pub(crate) TokenRow);
+pub struct Caller(pub TokenRow);
 
 impl Caller {
     /// Require that the caller acts for `board` (any role). Another board's caller gets 404 so
     /// that board ids do not leak through 403s.
-    pub(crate) fn for_board(&self, board: &BoardRow) -> Result<(), ApiError> {
+    pub fn for_board(&self, board: &BoardRow) -> Result<(), ApiError> {
         if self.0.board_id == board.id {
             Ok(())
         } else {
@@ -23,8 +23,13 @@ impl Caller {
         }
     }
 
+    /// Who acted, for audit records: the token's label and id (never the token).
+    pub fn actor(&self) -> String {
+        format!("token:{} ({})", self.0.id, self.0.label)
+    }
+
     /// Require the admin role on `board`.
-    pub(crate) fn admin_of(&self, board: &BoardRow) -> Result<(), ApiError> {
+    pub fn admin_of(&self, board: &BoardRow) -> Result<(), ApiError> {
         self.for_board(board)?;
         if self.0.role == Role::Admin {
             Ok(())
@@ -34,10 +39,15 @@ impl Caller {
     }
 }
 
-impl FromRequestParts<Issuer> for Caller {
+impl<S> FromRequestParts<S> for Caller
+where
+    Issuer: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, issuer: &Issuer) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let issuer = Issuer::from_ref(state);
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).ok_or(IssuerError::Unauthenticated)?;
         let value = header.to_str().map_err(|_| IssuerError::Unauthenticated)?;
         let (scheme, token) = value.split_once(' ').ok_or(IssuerError::Unauthenticated)?;

@@ -1,6 +1,7 @@
 //! The issuer's HTTP API: VC-API issue routes, board management, DID documents and contexts.
 
 mod auth;
+pub use auth::Caller;
 mod boards;
 pub mod error;
 mod json;

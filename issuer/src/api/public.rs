@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use medcred_model::context::CONTEXT_JSON;
 
 use super::error::ApiError;
-use crate::did_web::{did_document, did_web_host};
+use crate::did_web::did_web_host;
 use crate::error::IssuerError;
 use crate::service::Issuer;
 
@@ -18,8 +18,7 @@ fn did_json(doc: serde_json::Value) -> Response {
 
 async fn document_for(issuer: &Issuer, did: &str) -> Result<Response, ApiError> {
     let board = issuer.db().board_by_did(did).await?;
-    let keys = issuer.db().keys(&board.id).await?;
-    Ok(did_json(did_document(&board.did, &keys)))
+    Ok(did_json(issuer.did_document_of(&board).await?))
 }
 
 /// `GET /boards/{slug}/did.json`.

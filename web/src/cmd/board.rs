@@ -1,7 +1,6 @@
 //! `medcred board …`: create, list, show, rotate keys, mint tokens.
 
 use anyhow::{anyhow, Context};
-use medcred_issuer::did_web::did_document;
 use medcred_issuer::NewBoard;
 use medcred_store::Role;
 
@@ -24,8 +23,7 @@ pub(crate) async fn run(g: &Global, c: BoardCommand) -> anyhow::Result<()> {
         }
         BoardCommand::Show { slug } => {
             let b = issuer.db().board_by_slug(&slug).await.context("board")?;
-            let keys = issuer.db().keys(&b.id).await?;
-            println!("{}", serde_json::to_string_pretty(&did_document(&b.did, &keys))?);
+            println!("{}", serde_json::to_string_pretty(&issuer.did_document_of(&b).await?)?);
         }
         BoardCommand::RotateKey { slug } => {
             let b = issuer.db().board_by_slug(&slug).await.context("board")?;

@@ -6,7 +6,10 @@ mod demo;
 mod issue;
 mod master_key;
 mod serve;
+mod status;
 mod verify;
+
+use medcred_registry_service::Action;
 
 use crate::cli::{Cli, Command};
 
@@ -19,6 +22,10 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Issue(args) => issue::run(&cli.global, args).await,
         Command::IssueBulk(args) => bulk::run(&cli.global, args).await,
         Command::Verify(args) => verify::run(args).await,
+        Command::Revoke(args) => status::change(&cli.global, args, Action::Revoke).await,
+        Command::Suspend(args) => status::change(&cli.global, args, Action::Suspend).await,
+        Command::Reinstate(args) => status::change(&cli.global, args, Action::Reinstate).await,
+        Command::Status(args) => status::show(&cli.global, args).await,
         Command::MasterKey(c) => master_key::run(&cli.global, c).await,
     }
 }

@@ -1,0 +1,88 @@
+//! The registry service's error, mapped to HTTP once (same `{code, message}` shape as the issuer).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use medcred_issuer::api::error::ApiError;
+use medcred_issuer::IssuerError;
+use medcred_store::StoreError;
+use serde_json::json;
+
+/// Why a registry operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// From the issuer layer (boards, keys, authentication).
+    #[error(transparent)]
+    Issuer(#[from] IssuerError),
+    /// The client's mistake (malformed id, index out of range, bad tile path…).
+    #[error("{message}")]
+    BadRequest {
+        /// Stable machine code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
+    /// The change contradicts the credential's state (e.g. reinstating a revoked credential).
+    #[error("{message}")]
+    Conflict {
+        /// Stable machine code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
+    /// Not there (or not the caller's).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The committer is gone (shutting down) or the database failed: retry later.
+    #[error("registry unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or corrupt stored data.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for RegistryError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => RegistryError::NotFound(what),
+            StoreError::Unavailable(why) => RegistryError::Unavailable(why),
+            other => RegistryError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl RegistryError {
+    /// A client error.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        RegistryError::BadRequest { code, message: message.into() }
+    }
+
+    /// Whether this is the client's mistake (4xx), not ours.
+    pub fn is_client_error(&self) -> bool {
+        matches!(self, RegistryError::BadRequest { .. } | RegistryError::Conflict { .. } | RegistryError::NotFound(_))
+    }
+}
+
+impl IntoResponse for RegistryError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            RegistryError::Issuer(e) => return ApiError::Service(e).into_response(),
+            RegistryError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
+            RegistryError::Conflict { code, message } => (StatusCode::CONFLICT, code, message),
+            RegistryError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", format!("{what} not found")),
+            RegistryError::Unavailable(why) => {
+                tracing::error!(error = %why, "registry unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the registry is unavailable; retry later".into())
+            }
+            RegistryError::Internal(why) => {
+                tracing::error!(error = %why, "registry error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; it has been logged".into())
+            }
+        };
+        let mut resp = (status, Json(json!({"code": code, "message": message}))).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+        }
+        resp
+    }
+}
