@@ -308,7 +308,7 @@ async fn rotation_keeps_old_credentials_verifying(f: Fixture) {
     di_jcs::verify(&new, &key_of(&doc, &key2)).expect("new credential verifies");
     assert!(di_jcs::verify(&new, &key_of(&doc, &key1)).is_err(), "new credential is not signed by the retired key");
 
-    let (s, body) = call(&f.app, "DELETE", &format!("/boards/nj-bon/keys/key-2"), Some(&f.admin), None).await;
+    let (s, body) = call(&f.app, "DELETE", "/boards/nj-bon/keys/key-2", Some(&f.admin), None).await;
     assert_eq!((s, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("key_active")));
     let (s, _) = call(&f.app, "DELETE", "/boards/nj-bon/keys/key-1", Some(&f.admin), None).await;
     assert_eq!(s, StatusCode::NO_CONTENT);

@@ -13,6 +13,7 @@ pub mod log_api;
 pub mod proofs;
 pub mod state;
 pub mod status_api;
+pub mod witness;
 
 pub use state::Registry;
 
