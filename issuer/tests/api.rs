@@ -373,7 +373,7 @@ Jane Doe,RN,RN-100,US-NJ,2015-01-01,2026-01-01T00:00:00Z,2028-01-01T00:00:00Z,,,
 async fn master_key_rotation_reseals_keys(f: Fixture) {
     let new = MasterKey::generate();
     let new_b64 = new.to_base64().to_string();
-    assert_eq!(f.issuer.reseal_all(&new).await.expect("reseal"), 1);
+    assert_eq!(f.issuer.reseal_all(&new).await.expect("reseal"), 2, "the board key and the board's log key");
     // The old master key no longer opens the board key; the new one does.
     let with_old = Issuer::new(
         f.issuer.db().clone(),

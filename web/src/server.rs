@@ -88,6 +88,9 @@ pub async fn serve(listener: TcpListener, app: Router, tls: Option<Tls>) -> anyh
             axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
         }
         Some(tls) => {
+            // Several crypto providers are compiled in (ring; aws-lc-rs through alloy's reqwest):
+            // choose ring for the process, once. An error means one was already installed.
+            let _ = rustls::crypto::ring::default_provider().install_default();
             let config =
                 axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key).await.with_context(|| {
                     format!("loading TLS certificate {} and key {}", tls.cert.display(), tls.key.display())

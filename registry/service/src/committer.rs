@@ -90,10 +90,11 @@ pub struct Committer {
 }
 
 impl Committer {
-    /// Start the committer task on the current runtime.
-    pub fn start(issuer: Issuer) -> Committer {
+    /// Start the committer task on the current runtime. After each committed batch the board is
+    /// sent to `committed` (witness cosigning, anchoring), if given.
+    pub fn start(issuer: Issuer, committed: Option<mpsc::UnboundedSender<BoardRow>>) -> Committer {
         let (queue, rx) = mpsc::channel(MAX_BATCH * 4);
-        tokio::spawn(run(issuer, rx));
+        tokio::spawn(run(issuer, rx, committed));
         Committer { queue }
     }
 
@@ -126,7 +127,7 @@ impl Committer {
     }
 }
 
-async fn run(issuer: Issuer, mut rx: mpsc::Receiver<Job>) {
+async fn run(issuer: Issuer, mut rx: mpsc::Receiver<Job>, committed: Option<mpsc::UnboundedSender<BoardRow>>) {
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -140,21 +141,27 @@ async fn run(issuer: Issuer, mut rx: mpsc::Receiver<Job>) {
             by_board.entry(job.board().id.clone()).or_default().push(job);
         }
         for (_, group) in by_board {
-            commit_group(&issuer, group).await;
+            if let Some(board) = commit_group(&issuer, group).await {
+                if let Some(tx) = &committed {
+                    let _ = tx.send(board);
+                }
+            }
         }
     }
 }
 
-async fn commit_group(issuer: &Issuer, jobs: Vec<Job>) {
-    let Some(board) = jobs.first().map(|j| j.board().clone()) else { return };
+/// Apply one board's jobs and answer them; the board when something was appended.
+async fn commit_group(issuer: &Issuer, jobs: Vec<Job>) -> Option<BoardRow> {
+    let board = jobs.first().map(|j| j.board().clone())?;
     match apply(issuer, &board, &jobs).await {
-        Ok(outcomes) => {
+        Ok((outcomes, appended)) => {
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 let reply = match job {
                     Job::Change { reply, .. } | Job::Snapshot { reply, .. } => reply,
                 };
                 let _ = reply.send(outcome);
             }
+            appended.then_some(board)
         }
         Err(e) => {
             tracing::error!(board = %board.slug, error = %e, changes = jobs.len(), "status batch failed; nothing applied");
@@ -168,6 +175,7 @@ async fn commit_group(issuer: &Issuer, jobs: Vec<Job>) {
                 };
                 let _ = reply.send(Err(copy));
             }
+            None
         }
     }
 }
@@ -209,11 +217,10 @@ fn decide(action: Action, revoked: bool, suspended: bool) -> Result<Option<(Stat
     }
 }
 
-async fn apply(
-    issuer: &Issuer,
-    board: &BoardRow,
-    jobs: &[Job],
-) -> Result<Vec<Result<ChangeOutcome, RegistryError>>, RegistryError> {
+/// The outcome of each job, and whether the ledger grew.
+type Applied = (Vec<Result<ChangeOutcome, RegistryError>>, bool);
+
+async fn apply(issuer: &Issuer, board: &BoardRow, jobs: &[Job]) -> Result<Applied, RegistryError> {
     let now = issuer.clock().now().timestamp();
     let mut tx = issuer.db().begin().await?;
     tx.lock_board(&board.id).await?;
@@ -293,7 +300,8 @@ async fn apply(
         outcomes.push(Ok(Some((req, revoked, suspended, Some(leaf_index)))));
     }
 
-    let size = if leaves.is_empty() && !forced {
+    let appended = !leaves.is_empty() || forced;
+    let size = if !appended {
         base
     } else {
         let mut digests = Vec::with_capacity(lists.len() * 2);
@@ -325,7 +333,7 @@ async fn apply(
         tracing::info!(board = %board.slug, changes = rows.len(), size = appended.size, "status batch committed");
         appended.size
     };
-    Ok(outcomes
+    let outcomes = outcomes
         .into_iter()
         .map(|o| {
             o.map(|done| match done {
@@ -347,7 +355,8 @@ async fn apply(
                 },
             })
         })
-        .collect())
+        .collect();
+    Ok((outcomes, appended))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! (checkpoints, C2SP tlog-tiles, RFC 9162 proofs, tlog-proof bundles), and the witness role.
 
 pub mod committer;
+pub mod cosign;
 pub mod error;
 pub mod ledger;
 

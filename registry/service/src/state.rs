@@ -1,13 +1,17 @@
 //! The registry service's shared state: the issuer (boards, keys, database), the committer, and a
 //! cache of signed status lists keyed by list version (a version is immutable once signed).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::FromRef;
 use medcred_issuer::Issuer;
 
+use medcred_store::BoardRow;
+use tokio::sync::mpsc;
+
 use crate::committer::Committer;
+use crate::cosign::{collect, KnownSizes, WitnessPeer};
 
 /// Signed lists kept in memory; the cache is cleared when it grows past this.
 const MAX_CACHED_LISTS: usize = 4096;
@@ -38,7 +42,19 @@ impl Registry {
     /// A registry over `issuer`'s database, starting its committer on the current runtime.
     /// Status lists say verifiers may cache them for `ttl_ms` milliseconds.
     pub fn new(issuer: Issuer, ttl_ms: u64) -> Registry {
-        let committer = Committer::start(issuer.clone());
+        Registry::with_witnesses(issuer, ttl_ms, Vec::new())
+    }
+
+    /// Like [`Registry::new`], asking `peers` to cosign every new checkpoint.
+    pub fn with_witnesses(issuer: Issuer, ttl_ms: u64, peers: Vec<WitnessPeer>) -> Registry {
+        let notify = if peers.is_empty() {
+            None
+        } else {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(cosign_loop(issuer.clone(), peers, rx));
+            Some(tx)
+        };
+        let committer = Committer::start(issuer.clone(), notify);
         Registry { inner: Arc::new(Inner { issuer, committer, ttl_ms, lists: Mutex::new(HashMap::new()) }) }
     }
 
@@ -67,6 +83,25 @@ impl Registry {
                 lists.clear();
             }
             lists.insert(key, list);
+        }
+    }
+}
+
+/// Cosign each board's newest checkpoint after its batches, one board at a time; boards that
+/// committed again meanwhile are asked once for their latest checkpoint.
+async fn cosign_loop(issuer: Issuer, peers: Vec<WitnessPeer>, mut rx: mpsc::UnboundedReceiver<BoardRow>) {
+    let http = reqwest::Client::new();
+    let known = KnownSizes::default();
+    while let Some(first) = rx.recv().await {
+        let mut boards = BTreeMap::new();
+        boards.insert(first.id.clone(), first);
+        while let Ok(b) = rx.try_recv() {
+            boards.insert(b.id.clone(), b);
+        }
+        for board in boards.values() {
+            if let Err(e) = collect(&issuer, &http, &peers, &known, board).await {
+                tracing::warn!(board = %board.slug, error = %e, "collecting cosignatures failed");
+            }
         }
     }
 }
