@@ -180,7 +180,9 @@ async fn commit_group(issuer: &Issuer, jobs: Vec<Job>) -> Option<BoardRow> {
     }
 }
 
-fn bit(bits: &[u8], index: u64) -> Option<bool> {
+/// Entry `index` of a one-bit W3C bitstring (index 0 is the first byte's high bit); `None` when
+/// the index is outside the list.
+pub fn bit(bits: &[u8], index: u64) -> Option<bool> {
     let byte = bits.get(usize::try_from(index / 8).ok()?)?;
     Some(byte & (0x80 >> (index % 8)) != 0)
 }

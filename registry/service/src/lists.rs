@@ -20,6 +20,7 @@ use medcred_registry::status::{
 };
 use medcred_store::{BoardRow, StatusListRow};
 
+use crate::committer::bit;
 use crate::error::RegistryError;
 use crate::state::{ListKey, Registry, SignedList};
 
@@ -115,10 +116,9 @@ pub(crate) async fn signed_list(
         ListKind::Token => {
             let mut list = TokenStatusList::new(row.entries as u64, StatusSize::Two).map_err(internal)?;
             for index in 0..row.entries as u64 {
-                let bit = |b: &[u8]| b[(index / 8) as usize] & (0x80 >> (index % 8)) != 0;
-                let value = if bit(&row.revocation) {
+                let value = if bit(&row.revocation, index).unwrap_or(false) {
                     1
-                } else if bit(&row.suspension) {
+                } else if bit(&row.suspension, index).unwrap_or(false) {
                     2
                 } else {
                     continue;

@@ -10,7 +10,7 @@ use medcred_store::{BoardRow, CredentialRow};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::committer::{Action, ChangeOutcome, ChangeRequest};
+use crate::committer::{bit, Action, ChangeOutcome, ChangeRequest};
 use crate::error::RegistryError;
 use crate::state::Registry;
 
@@ -83,8 +83,9 @@ pub(crate) async fn get_status(
     let (mut revoked, mut suspended) = (false, false);
     if let (Some(list), Some(index)) = (cred.status_list, cred.status_index) {
         let row = reg.issuer().db().status_list(&board.id, list).await?;
-        let bit = |bits: &[u8]| bits.get((index / 8) as usize).is_some_and(|b| b & (0x80 >> (index % 8)) != 0);
-        (revoked, suspended) = (bit(&row.revocation), bit(&row.suspension));
+        let index = u64::try_from(index).map_err(|_| RegistryError::Internal("negative status index".into()))?;
+        (revoked, suspended) =
+            (bit(&row.revocation, index).unwrap_or(false), bit(&row.suspension, index).unwrap_or(false));
     }
     let history: Vec<_> = reg
         .issuer()

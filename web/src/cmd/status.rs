@@ -3,6 +3,7 @@
 //! server: batches take the board's lock in the database.
 
 use anyhow::Context;
+use medcred_registry_service::committer::bit;
 use medcred_registry_service::status_api::change as apply;
 use medcred_registry_service::{Action, Registry, RegistryError};
 
@@ -46,9 +47,10 @@ pub(crate) async fn show(g: &Global, args: StatusShowArgs) -> anyhow::Result<()>
     match (cred.status_list, cred.status_index) {
         (Some(list), Some(index)) => {
             let row = issuer.db().status_list(&board.id, list).await?;
-            let bit = |bits: &[u8]| bits.get((index / 8) as usize).is_some_and(|b| b & (0x80 >> (index % 8)) != 0);
+            let at = u64::try_from(index)?;
+            let set = |bits: &[u8]| bit(bits, at).unwrap_or(false);
             println!("{}: list {list} index {index}", cred.id);
-            println!("revoked: {}  suspended: {}", bit(&row.revocation), bit(&row.suspension));
+            println!("revoked: {}  suspended: {}", set(&row.revocation), set(&row.suspension));
         }
         _ => println!("{}: issued without status", cred.id),
     }
