@@ -83,6 +83,17 @@ impl Db {
         credential(&row).map_err(|e| StoreError::from_sqlx(e, "credential"))
     }
 
+    /// Every credential of the board, in id order (exports, benchmarks; unbounded).
+    pub async fn board_credentials(&self, board_id: &str) -> Result<Vec<CredentialRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM credentials WHERE board_id = $1 ORDER BY id");
+        let rows = sqlx::query(&sql)
+            .bind(board_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| StoreError::from_sqlx(e, "credential"))?;
+        rows.iter().map(|r| credential(r).map_err(|e| StoreError::from_sqlx(e, "credential"))).collect()
+    }
+
     /// The board's credentials, newest first, optionally matching a name or license number
     /// (case-insensitive substring), at most [`SEARCH_LIMIT`].
     pub async fn search_credentials(

@@ -13,6 +13,7 @@ mod ledger;
 mod settings;
 mod status;
 mod tokens;
+mod witness_forks;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

@@ -267,5 +267,26 @@ pub struct WitnessLogRow {
     pub updated_at: i64,
 }
 
+/// A checkpoint the witness refused as a fork, kept as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WitnessForkRow {
+    /// The log's origin.
+    pub origin: String,
+    /// The refused checkpoint's size.
+    pub size: i64,
+    /// Its root.
+    pub offered_root: Vec<u8>,
+    /// The size the witness had cosigned.
+    pub known_size: i64,
+    /// The root at that size.
+    pub known_root: Vec<u8>,
+    /// The refused checkpoint, signed by the log (evidence).
+    pub checkpoint: String,
+    /// Why it is a fork.
+    pub reason: String,
+    /// When it was seen (Unix seconds).
+    pub seen_at: i64,
+}
+
 /// A stored subtree hash: ((level, index), 32-byte hash).
 pub type NodeRow = ((u8, u64), Vec<u8>);

@@ -60,6 +60,54 @@ pub(crate) enum Command {
     /// Manage the master key that seals board keys at rest.
     #[command(subcommand)]
     MasterKey(MasterKeyCommand),
+    /// The witness role: this deployment's cosigning key and the logs it follows.
+    #[command(subcommand)]
+    Witness(WitnessCommand),
+    /// Anchor a board's newest checkpoint on the configured EVM chain now.
+    Anchor(AnchorNowArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WitnessCommand {
+    /// Print this deployment's witness verifier key (creating the key on first use). Give it to
+    /// the registries that should ask this witness to cosign (`serve --witness-peer URL=KEY`).
+    Key,
+    /// Start cosigning the log ORIGIN signed by KEY (both from the log's
+    /// `GET /boards/{slug}/log/checkpoints`, or its DID document's MedcredLedger service).
+    Follow {
+        /// The log's origin (first line of its checkpoints).
+        origin: String,
+        /// The log's verifier key (`name+hash+base64`).
+        key: String,
+    },
+    /// List the logs this witness follows and the forks it refused.
+    Show,
+}
+
+/// Where to anchor checkpoints (all optional: without an RPC URL, anchoring is off).
+#[derive(Debug, Args, Clone)]
+pub(crate) struct AnchorArgs {
+    /// JSON-RPC URL of an EVM node to anchor checkpoint roots on.
+    #[arg(long, env = "MEDCRED_ANCHOR_RPC_URL", requires = "anchor_key_file")]
+    pub(crate) anchor_rpc_url: Option<String>,
+    /// File holding the anchoring account's secp256k1 secret key (64 hex digits; keep it 0600).
+    #[arg(long, env = "MEDCRED_ANCHOR_KEY_FILE")]
+    pub(crate) anchor_key_file: Option<PathBuf>,
+    /// Refuse to anchor unless the node reports this chain id.
+    #[arg(long, env = "MEDCRED_ANCHOR_CHAIN_ID")]
+    pub(crate) anchor_chain_id: Option<u64>,
+    /// Seconds between anchoring rounds (each anchors every board with a new checkpoint).
+    #[arg(long, env = "MEDCRED_ANCHOR_EVERY", default_value_t = 3600)]
+    pub(crate) anchor_every: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AnchorNowArgs {
+    /// The board's slug.
+    #[arg(long)]
+    pub(crate) board: String,
+    #[command(flatten)]
+    pub(crate) anchor: AnchorArgs,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +148,16 @@ pub(crate) struct ServeArgs {
     /// (demo) Serve HTTPS with a self-signed certificate created in the data directory.
     #[arg(long)]
     pub(crate) self_signed: bool,
+    /// Also act as a witness (C2SP tlog-witness at /witness/add-checkpoint) for the logs added
+    /// with `medcred witness follow`.
+    #[arg(long, env = "MEDCRED_WITNESS")]
+    pub(crate) witness: bool,
+    /// A witness to ask for cosignatures after every batch, as URL=KEY (URL ends in /witness;
+    /// KEY from `medcred witness key` there). Repeat for each witness.
+    #[arg(long = "witness-peer", env = "MEDCRED_WITNESS_PEERS", value_delimiter = ',')]
+    pub(crate) witness_peers: Vec<String>,
+    #[command(flatten)]
+    pub(crate) anchor: AnchorArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,9 +1,10 @@
-//! The `medcred` application: composes the issuer (and later verifier, registry and web UI)
+//! The `medcred` application: composes the issuer, registry (and later verifier and web UI)
 //! routers into one server, and implements the command line. `main.rs` only calls [`main`].
 
 mod cli;
 mod cmd;
 mod config;
+mod roles;
 pub mod server;
 
 use clap::Parser;

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use medcred_issuer::Issuer;
+use medcred_registry_service::witness::WitnessService;
 use medcred_registry_service::Registry;
 use serde_json::json;
 use tower_http::trace::TraceLayer;
@@ -32,19 +33,21 @@ pub const STATUS_LIST_TTL_MS: u64 = 5_000;
 /// The whole application router. Starts the registry's committer: call inside a Tokio runtime.
 pub fn app(issuer: Issuer) -> Router {
     let registry = Registry::new(issuer.clone(), STATUS_LIST_TTL_MS);
-    app_with(issuer, registry)
+    app_with(issuer, registry, None)
 }
 
-/// The application router over an existing registry (the CLI and tests share its committer).
-pub fn app_with(issuer: Issuer, registry: Registry) -> Router {
+/// The application router over an existing registry (the CLI and tests share its committer),
+/// with the witness routes when this deployment is a witness.
+pub fn app_with(issuer: Issuer, registry: Registry, witness: Option<WitnessService>) -> Router {
     let health = Router::new()
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
         .with_state(issuer.clone());
-    medcred_issuer::router(issuer)
-        .merge(medcred_registry_service::router(registry))
-        .merge(health)
-        .layer(TraceLayer::new_for_http())
+    let mut app = medcred_issuer::router(issuer).merge(medcred_registry_service::router(registry)).merge(health);
+    if let Some(w) = witness {
+        app = app.merge(medcred_registry_service::witness::router(w));
+    }
+    app.layer(TraceLayer::new_for_http())
 }
 
 async fn ready(State(issuer): State<Issuer>) -> (StatusCode, Json<serde_json::Value>) {

@@ -2,6 +2,7 @@
 //! lists (W3C Bitstring Status List credentials and IETF Token Status Lists), the ledger's read API
 //! (checkpoints, C2SP tlog-tiles, RFC 9162 proofs, tlog-proof bundles), and the witness role.
 
+pub mod anchoring;
 pub mod committer;
 pub mod cosign;
 pub mod error;
@@ -16,7 +17,7 @@ pub mod state;
 pub mod status_api;
 pub mod witness;
 
-pub use state::Registry;
+pub use state::{Registry, RegistryOptions};
 
 use axum::routing::get;
 use axum::Router;
@@ -30,6 +31,7 @@ pub fn router(reg: Registry) -> Router {
         .route("/boards/{slug}/status/{list}/{kind}/bundle", get(proofs::get_bundle))
         .route("/boards/{slug}/log/checkpoint", get(log_api::checkpoint))
         .route("/boards/{slug}/log/checkpoints", get(log_api::checkpoints))
+        .route("/boards/{slug}/log/anchor", axum::routing::post(anchoring::post_anchor))
         .route("/boards/{slug}/log/tile/{*path}", get(log_api::tile))
         .route("/boards/{slug}/log/proof/inclusion", get(log_api::inclusion))
         .route("/boards/{slug}/log/proof/consistency", get(log_api::consistency))

@@ -10,6 +10,7 @@ use medcred_issuer::Issuer;
 use medcred_store::BoardRow;
 use tokio::sync::mpsc;
 
+use crate::anchoring::{anchor_loop, AnchorSettings, Anchorer};
 use crate::committer::Committer;
 use crate::cosign::{collect, KnownSizes, WitnessPeer};
 
@@ -25,6 +26,17 @@ pub(crate) struct SignedList {
     pub(crate) body: String,
 }
 
+/// How a registry runs beyond its database.
+#[derive(Debug, Clone)]
+pub struct RegistryOptions {
+    /// How long verifiers may cache a status list, in milliseconds.
+    pub ttl_ms: u64,
+    /// Witnesses asked to cosign each new checkpoint.
+    pub peers: Vec<WitnessPeer>,
+    /// Where and how often to anchor checkpoints; `None` disables anchoring.
+    pub anchor: Option<AnchorSettings>,
+}
+
 /// Registry state. Cheap to clone.
 #[derive(Clone)]
 pub struct Registry {
@@ -34,6 +46,7 @@ pub struct Registry {
 struct Inner {
     issuer: Issuer,
     committer: Committer,
+    anchorer: Option<Arc<Anchorer>>,
     ttl_ms: u64,
     lists: Mutex<HashMap<ListKey, Arc<SignedList>>>,
 }
@@ -47,6 +60,13 @@ impl Registry {
 
     /// Like [`Registry::new`], asking `peers` to cosign every new checkpoint.
     pub fn with_witnesses(issuer: Issuer, ttl_ms: u64, peers: Vec<WitnessPeer>) -> Registry {
+        Registry::start(issuer, RegistryOptions { ttl_ms, peers, anchor: None })
+    }
+
+    /// A registry with every option: witnesses to ask after each batch, and a chain to anchor on
+    /// (periodically, in a background task, and on demand).
+    pub fn start(issuer: Issuer, options: RegistryOptions) -> Registry {
+        let RegistryOptions { ttl_ms, peers, anchor } = options;
         let notify = if peers.is_empty() {
             None
         } else {
@@ -55,7 +75,17 @@ impl Registry {
             Some(tx)
         };
         let committer = Committer::start(issuer.clone(), notify);
-        Registry { inner: Arc::new(Inner { issuer, committer, ttl_ms, lists: Mutex::new(HashMap::new()) }) }
+        let anchorer = anchor.map(|settings| {
+            let anchorer = Arc::new(Anchorer::new(settings));
+            tokio::spawn(anchor_loop(issuer.clone(), anchorer.clone()));
+            anchorer
+        });
+        Registry { inner: Arc::new(Inner { issuer, committer, anchorer, ttl_ms, lists: Mutex::new(HashMap::new()) }) }
+    }
+
+    /// The chain anchorer, when one is configured.
+    pub fn anchorer(&self) -> Option<&Anchorer> {
+        self.inner.anchorer.as_deref()
     }
 
     /// The issuer.

@@ -13,15 +13,17 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use medcred_issuer::Clock;
+use medcred_registry::checkpoint::Checkpoint;
 use medcred_registry::merkle::Hash;
-use medcred_registry::note::{Cosigner, VerifierKey};
+use medcred_registry::note::{Cosigner, Note, VerifierKey};
 use medcred_registry::witness::{
     format_size_body, AddCheckpointRequest, LogState, Witness, WitnessError, SIZE_CONTENT_TYPE,
 };
-use medcred_store::{Db, WitnessLogRow};
+use medcred_store::{Db, WitnessForkRow, WitnessLogRow};
+use serde_json::json;
 
 use crate::error::RegistryError;
 
@@ -111,7 +113,16 @@ impl WitnessService {
             .map_err(|_| Refusal::Registry(RegistryError::Internal("stored root".into())))?;
         let state = LogState { size: row.size as u64, root: Hash(root) };
         let now = self.clock.now().timestamp().max(0) as u64;
-        let cosigned = witness.add_checkpoint(Some(state), req, now).map_err(Refusal::Witness)?;
+        let cosigned = match witness.add_checkpoint(Some(state), req, now) {
+            Ok(c) => c,
+            Err(e) => {
+                drop(tx);
+                if matches!(e, WitnessError::Equivocation { .. } | WitnessError::InvalidProof(_)) {
+                    self.keep_evidence(req, &row, &e, now).await;
+                }
+                return Err(Refusal::Witness(e));
+            }
+        };
         let next = WitnessLogRow {
             size: cosigned.state.size as i64,
             root: cosigned.state.root.as_bytes().to_vec(),
@@ -124,6 +135,53 @@ impl WitnessService {
         tx.commit().await.map_err(|e| Refusal::Registry(e.into()))?;
         Ok(Some(cosigned.response_body()))
     }
+}
+
+impl WitnessService {
+    /// Keep a refused, log-signed checkpoint as fork evidence (failures only logged: the refusal
+    /// stands either way).
+    async fn keep_evidence(&self, req: &AddCheckpointRequest, known: &WitnessLogRow, e: &WitnessError, now: u64) {
+        let checkpoint = String::from_utf8_lossy(req.checkpoint_bytes()).into_owned();
+        let Ok(note) = Note::parse(req.checkpoint_bytes()) else { return };
+        let Ok(cp) = Checkpoint::parse_body(note.text()) else { return };
+        tracing::warn!(origin = %known.origin, size = cp.size(), known = known.size, "fork detected; evidence kept");
+        let fork = WitnessForkRow {
+            origin: known.origin.clone(),
+            size: cp.size() as i64,
+            offered_root: cp.root().as_bytes().to_vec(),
+            known_size: known.size,
+            known_root: known.root.clone(),
+            checkpoint,
+            reason: e.to_string(),
+            seen_at: now as i64,
+        };
+        if let Err(err) = self.db.record_witness_fork(&fork).await {
+            tracing::error!(error = %err, "could not keep fork evidence");
+        }
+    }
+
+    /// What this witness is: its key, the logs it follows, and the forks it has seen.
+    async fn describe(&self) -> Result<serde_json::Value, RegistryError> {
+        let logs = self.db.witness_logs().await?;
+        let forks = self.db.witness_forks(100).await?;
+        Ok(json!({
+            "key": self.verifier_key().to_string(),
+            "logs": logs.iter().map(|l| json!({
+                "origin": l.origin, "logKey": l.log_key, "size": l.size,
+                "root": b64(&l.root), "updatedAt": l.updated_at,
+            })).collect::<Vec<_>>(),
+            "forks": forks.iter().map(|f| json!({
+                "origin": f.origin, "size": f.size, "offeredRoot": b64(&f.offered_root),
+                "knownSize": f.known_size, "knownRoot": b64(&f.known_root),
+                "reason": f.reason, "seenAt": f.seen_at, "checkpoint": f.checkpoint,
+            })).collect::<Vec<_>>(),
+        }))
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 enum Refusal {
@@ -153,9 +211,16 @@ async fn add_checkpoint(State(svc): State<WitnessService>, body: Bytes) -> Respo
     svc.add(&body).await
 }
 
-/// The witness route.
+/// `GET /witness`: the witness's key, followed logs and fork evidence (public: evidence of a
+/// log's misbehaviour is meant to be shared).
+async fn get_witness(State(svc): State<WitnessService>) -> Result<Json<serde_json::Value>, RegistryError> {
+    svc.describe().await.map(Json)
+}
+
+/// The witness routes.
 pub fn router(svc: WitnessService) -> Router {
     Router::new()
+        .route("/witness", get(get_witness))
         .route("/witness/add-checkpoint", post(add_checkpoint))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(svc)

@@ -9,7 +9,7 @@ use medcred_store::{BoardRow, Role, StoreError};
 use serde_json::json;
 
 use crate::cli::{Global, ServeArgs};
-use crate::cmd::serve::bind;
+use crate::cmd::serve::{app_for, bind};
 use crate::config;
 use crate::server::{self, Tls};
 
@@ -114,8 +114,9 @@ pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
         json!({"credential": sample_license(99, "RN", "Sam Example"), "options": {"format": "vc+jwt"}})
     );
     println!();
+    let app = app_for(&issuer, g, &args)?;
     let db = issuer.db().clone();
-    server::serve(listener, server::app(issuer), tls).await?;
+    server::serve(listener, app, tls).await?;
     db.close().await;
     Ok(())
 }

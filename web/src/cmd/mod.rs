@@ -1,5 +1,6 @@
 //! Subcommand dispatch.
 
+mod anchor;
 mod board;
 mod bulk;
 mod demo;
@@ -8,6 +9,7 @@ mod master_key;
 mod serve;
 mod status;
 mod verify;
+mod witness;
 
 use medcred_registry_service::Action;
 
@@ -27,5 +29,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reinstate(args) => status::change(&cli.global, args, Action::Reinstate).await,
         Command::Status(args) => status::show(&cli.global, args).await,
         Command::MasterKey(c) => master_key::run(&cli.global, c).await,
+        Command::Witness(c) => witness::run(&cli.global, c).await,
+        Command::Anchor(args) => anchor::run(&cli.global, args).await,
     }
 }

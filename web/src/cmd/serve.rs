@@ -3,9 +3,14 @@
 use std::net::TcpListener;
 
 use anyhow::Context;
+use axum::Router;
+use medcred_issuer::Issuer;
 
 use crate::cli::{Global, ServeArgs};
+use medcred_registry_service::Registry;
+
 use crate::config;
+use crate::roles;
 use crate::server::{self, Tls};
 
 /// Bind `args.listen` (before anything else, so port 0 resolves) and return the listener with the
@@ -23,9 +28,24 @@ pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
     };
     let (listener, public_url) = bind(g, &args, tls.is_some())?;
     let issuer = config::issuer(g, public_url.clone()).await?;
+    let app = app_for(&issuer, g, &args)?;
     println!("medcred listening on {} (public URL {public_url})", listener.local_addr()?);
     let db = issuer.db().clone();
-    server::serve(listener, server::app(issuer), tls).await?;
+    server::serve(listener, app, tls).await?;
     db.close().await;
     Ok(())
+}
+
+/// The application with the registry roles the flags ask for (witness, peers, anchoring); prints
+/// the witness key when this deployment witnesses.
+pub(crate) fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> anyhow::Result<Router> {
+    let options = roles::registry_options(args)?;
+    let witness = roles::witness_service(issuer, &g.data_dir, args)?;
+    let (peers, anchoring) = (options.peers.len(), options.anchor.is_some());
+    let registry = Registry::start(issuer.clone(), options);
+    if let Some(w) = &witness {
+        println!("witness key: {}", w.verifier_key());
+    }
+    tracing::info!(witness = witness.is_some(), peers, anchoring, "registry roles");
+    Ok(server::app_with(issuer.clone(), registry, witness))
 }
