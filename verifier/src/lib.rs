@@ -10,6 +10,7 @@ pub mod engine;
 pub mod limits;
 pub mod report;
 pub mod resolve;
+pub mod trust;
 
 pub use detect::{detect, Content, Detected, SyntaxError};
 pub use engine::verify_credential;
