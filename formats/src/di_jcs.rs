@@ -20,6 +20,32 @@ pub const CRYPTOSUITE: &str = "eddsa-jcs-2022";
 pub const PROOF_TYPE: &str = "DataIntegrityProof";
 /// The proof purpose medcred signs credentials with.
 pub const ASSERTION_METHOD: &str = "assertionMethod";
+/// The proof purpose of a presentation signed by its holder.
+pub const AUTHENTICATION: &str = "authentication";
+
+/// What a proof is made for: its purpose and, for a presentation, the verifier's `challenge`
+/// and `domain` (Data Integrity §2.1), which bind the proof to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofOptions {
+    /// The proof purpose ([`ASSERTION_METHOD`] or [`AUTHENTICATION`]).
+    pub purpose: String,
+    /// The verifier's challenge (a nonce), for a presentation.
+    pub challenge: Option<String>,
+    /// The verifier's domain (who the presentation is for).
+    pub domain: Option<String>,
+}
+
+impl ProofOptions {
+    /// A credential's proof: `assertionMethod`, no challenge or domain.
+    pub fn assertion() -> Self {
+        Self { purpose: ASSERTION_METHOD.into(), challenge: None, domain: None }
+    }
+
+    /// A presentation's proof: `authentication`, with the verifier's `challenge` and `domain`.
+    pub fn authentication(challenge: Option<String>, domain: Option<String>) -> Self {
+        Self { purpose: AUTHENTICATION.into(), challenge, domain }
+    }
+}
 
 /// What a proof says about itself. From [`verify`] it describes a proof whose signature checked
 /// out against the given key; from [`proof_of`] nothing is verified yet.
@@ -33,13 +59,27 @@ pub struct ProofInfo {
     pub proof_purpose: String,
     /// The cryptosuite.
     pub cryptosuite: String,
+    /// The proof's `challenge`, as written.
+    pub challenge: Option<String>,
+    /// The proof's `domain` (a string, or each string of an array), as written.
+    pub domain: Vec<String>,
 }
 
 /// Sign `unsigned` (a JSON object without `proof`) and return it with an embedded proof, whose
 /// `@context` is a copy of the document's (as in the W3C test vector).
 pub fn sign(unsigned: &Value, key: &IssuerKey, created: DateTime<Utc>) -> Result<Value, FormatError> {
+    sign_with(unsigned, key, created, &ProofOptions::assertion())
+}
+
+/// [`sign`] with the proof's purpose, challenge and domain from `options` (a presentation).
+pub fn sign_with(
+    unsigned: &Value,
+    key: &IssuerKey,
+    created: DateTime<Utc>,
+    options: &ProofOptions,
+) -> Result<Value, FormatError> {
     let document = unsigned_document(unsigned)?;
-    let mut config = proof_options(CRYPTOSUITE, key, created);
+    let mut config = proof_options(CRYPTOSUITE, key, created, options);
     if let Some(ctx) = document.get("@context") {
         config.insert("@context".into(), ctx.clone());
     }
@@ -88,13 +128,24 @@ pub(crate) fn unsigned_document(unsigned: &Value) -> Result<Map<String, Value>, 
 }
 
 /// The proof options medcred signs with (§2.2.1 `DataIntegrityProof`, in the vectors' order).
-pub(crate) fn proof_options(cryptosuite: &str, key: &IssuerKey, created: DateTime<Utc>) -> Map<String, Value> {
+pub(crate) fn proof_options(
+    cryptosuite: &str,
+    key: &IssuerKey,
+    created: DateTime<Utc>,
+    options: &ProofOptions,
+) -> Map<String, Value> {
     let mut proof = Map::new();
     proof.insert("type".into(), PROOF_TYPE.into());
     proof.insert("cryptosuite".into(), cryptosuite.into());
     proof.insert("created".into(), xsd_date_time(created).into());
     proof.insert("verificationMethod".into(), key.verification_method().into());
-    proof.insert("proofPurpose".into(), ASSERTION_METHOD.into());
+    proof.insert("proofPurpose".into(), options.purpose.clone().into());
+    if let Some(challenge) = &options.challenge {
+        proof.insert("challenge".into(), challenge.clone().into());
+    }
+    if let Some(domain) = &options.domain {
+        proof.insert("domain".into(), domain.clone().into());
+    }
     proof
 }
 
@@ -158,6 +209,17 @@ impl SignedParts {
             created: text("created")?,
             proof_purpose: required("proofPurpose")?,
             cryptosuite: suite,
+            challenge: text("challenge")?,
+            domain: match proof.get("domain") {
+                None => Vec::new(),
+                Some(Value::String(d)) => vec![d.clone()],
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .map(|d| d.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| FormatError::malformed("proof", "domain lists a non-string"))?,
+                Some(_) => return Err(FormatError::malformed("proof", "domain is neither a string nor an array")),
+            },
         };
         if let Some(created) = &info.created {
             check_date_time(created)?;

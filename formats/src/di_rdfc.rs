@@ -18,7 +18,8 @@ use ssi::json_ld::{CompactJsonLd, ContextLoader, Expandable};
 use ssi::rdf::{AnyLdEnvironment, LdEnvironment};
 
 use crate::di_jcs::{
-    attach_proof, check_signature, concat_hashes, proof_options, unsigned_document, ProofInfo, SignedParts,
+    attach_proof, check_signature, concat_hashes, proof_options, unsigned_document, ProofInfo, ProofOptions,
+    SignedParts,
 };
 use crate::error::FormatError;
 use crate::keys::IssuerKey;
@@ -30,8 +31,18 @@ pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
 /// the W3C vector, the proof carries no `@context`; its configuration is canonicalized under
 /// the document's.
 pub async fn sign(unsigned: &Value, key: &IssuerKey, created: DateTime<Utc>) -> Result<Value, FormatError> {
+    sign_with(unsigned, key, created, &ProofOptions::assertion()).await
+}
+
+/// [`sign`] with the proof's purpose, challenge and domain from `options` (a presentation).
+pub async fn sign_with(
+    unsigned: &Value,
+    key: &IssuerKey,
+    created: DateTime<Utc>,
+    options: &ProofOptions,
+) -> Result<Value, FormatError> {
     let document = unsigned_document(unsigned)?;
-    let proof = proof_options(CRYPTOSUITE, key, created);
+    let proof = proof_options(CRYPTOSUITE, key, created, options);
     let mut config = proof.clone();
     if let Some(ctx) = document.get("@context") {
         config.insert("@context".into(), ctx.clone());

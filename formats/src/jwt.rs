@@ -4,11 +4,13 @@
 
 pub mod jwk;
 pub mod jws;
+pub mod vp;
 
 use serde_json::{json, Map, Value};
 
 pub use jwk::{jwk_thumbprint, JwsSigner, SignerKey, VerifierKey};
 pub use jws::{decode, sign_compact, verify, verify_ed25519, verify_es256, DecodedJws, MAX_JWS_LEN};
+pub use vp::{sign_vp_jwt, verify_vp_jwt, VpJwtBinding, TYP_VP_JWT};
 
 use crate::error::FormatError;
 use crate::keys::IssuerKey;

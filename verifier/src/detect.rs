@@ -130,7 +130,7 @@ fn detect_json(s: &str) -> Result<Detected, SyntaxError> {
 }
 
 /// The Data Integrity format of a `proof` member.
-fn data_integrity_suite(proof: &Value) -> Result<Format, SyntaxError> {
+pub(crate) fn data_integrity_suite(proof: &Value) -> Result<Format, SyntaxError> {
     let proof = match proof {
         Value::Object(p) => p,
         Value::Array(_) => return Err(SyntaxError::UnsupportedProof("proof sets and chains (a proof array)".into())),
@@ -151,7 +151,7 @@ fn data_integrity_suite(proof: &Value) -> Result<Format, SyntaxError> {
     }
 }
 
-fn has_type(obj: &Map<String, Value>, name: &str) -> bool {
+pub(crate) fn has_type(obj: &Map<String, Value>, name: &str) -> bool {
     match obj.get("type") {
         Some(Value::String(s)) => s == name,
         Some(Value::Array(a)) => a.iter().any(|t| t.as_str() == Some(name)),

@@ -3,16 +3,23 @@
 //! verdict that is never "valid" when a check could not run.
 //!
 //! Pure and wasm-friendly: no runtime, no network, no clock (time is passed in); DID documents
-//! come through the [`DidResolver`] trait.
+//! come through the [`DidResolver`] trait, status lists and their ledger proofs through the
+//! [`StatusSource`] trait.
 
+pub mod danger;
 pub mod detect;
 pub mod engine;
 pub mod limits;
+pub mod presentation;
 pub mod report;
 pub mod resolve;
+pub mod status;
 pub mod trust;
 
+pub use danger::Danger;
 pub use detect::{detect, Content, Detected, SyntaxError};
-pub use engine::verify_credential;
+pub use engine::{verify_credential, verify_credential_with, VerifyContext};
+pub use presentation::{verify_presentation, PresentationExpectations, PresentationFormat, PresentationReport};
 pub use report::{Check, CheckName, Outcome, Report, Verdict};
 pub use resolve::{assertion_key, BindingError, DidResolver, OfflineResolver, ResolveError};
+pub use status::{FetchedStatusList, MemoryStatusSource, StatusSource, StatusSourceError};

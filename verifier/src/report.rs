@@ -11,7 +11,7 @@ use medcred_formats::Format;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// What a check looks at. New checks (issuer trust, holder binding, schema) join as the engine grows.
+/// What a check looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -25,8 +25,18 @@ pub enum CheckName {
     IssuerBinding,
     /// Now (give or take the allowed clock skew) lies within `validFrom`/`validUntil` (`nbf`/`exp`).
     ValidityPeriod,
+    /// The issuer is accredited for this credential type and jurisdiction in the trust list.
+    IssuerTrust,
     /// Revocation or suspension status.
     Status,
+    /// The credential type's own rules: required fields present and well-formed.
+    Schema,
+    /// A presentation is bound to its holder and to this request: signed with a key under the
+    /// holder's `authentication`, the verifier's challenge (nonce) and domain (audience), and
+    /// each credential about the holder (or bound to the holder's key).
+    HolderBinding,
+    /// Every credential a presentation carries verified.
+    Credentials,
 }
 
 impl CheckName {
@@ -37,7 +47,11 @@ impl CheckName {
             CheckName::Proof => "proof",
             CheckName::IssuerBinding => "issuer_binding",
             CheckName::ValidityPeriod => "validity_period",
+            CheckName::IssuerTrust => "issuer_trust",
             CheckName::Status => "status",
+            CheckName::Schema => "schema",
+            CheckName::HolderBinding => "holder_binding",
+            CheckName::Credentials => "credentials",
         }
     }
 }
@@ -97,12 +111,30 @@ pub struct Check {
     /// How it went.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// What was looked at, for a human: e.g. for a passed status check, the lists, indexes and
+    /// ledger checkpoint, or a warning that a dangerous option was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// An advisory check is reported (as a warning when it did not pass) but does not count
+    /// toward the verdict: e.g. issuer trust on the generic VC-API endpoint.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub advisory: bool,
 }
 
 impl Check {
     /// A check named `name` with `outcome`.
     pub fn new(name: CheckName, outcome: Outcome) -> Self {
-        Self { name, outcome }
+        Self { name, outcome, detail: None, advisory: false }
+    }
+
+    /// The same check, reported but not counted toward the verdict.
+    pub fn advisory(self) -> Self {
+        Self { advisory: true, ..self }
+    }
+
+    /// The same check with `detail` (none when `detail` is `None`).
+    pub fn with_detail(self, detail: Option<String>) -> Self {
+        Self { detail, ..self }
     }
 }
 
@@ -120,10 +152,12 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict `checks` imply.
+    /// Advisory checks do not count.
     pub fn of(checks: &[Check]) -> Self {
-        if checks.iter().any(|c| matches!(c.outcome, Outcome::Failed { .. })) {
+        let counted = || checks.iter().filter(|c| !c.advisory);
+        if counted().any(|c| matches!(c.outcome, Outcome::Failed { .. })) {
             Verdict::Invalid
-        } else if checks.is_empty() || checks.iter().any(|c| matches!(c.outcome, Outcome::CouldNotCheck { .. })) {
+        } else if counted().next().is_none() || counted().any(|c| matches!(c.outcome, Outcome::CouldNotCheck { .. })) {
             // No checks at all means nothing was verified: never "valid".
             Verdict::CouldNotCheck
         } else {
@@ -208,9 +242,15 @@ impl Report {
         self.checks.iter().find(|c| c.name == name).map(|c| &c.outcome)
     }
 
-    /// The checks that failed or could not run: the reasons behind a verdict other than valid.
+    /// The counted checks that failed or could not run: the reasons behind a verdict other than
+    /// valid.
     pub fn problems(&self) -> impl Iterator<Item = &Check> {
-        self.checks.iter().filter(|c| c.outcome.reason().is_some())
+        self.checks.iter().filter(|c| !c.advisory && c.outcome.reason().is_some())
+    }
+
+    /// The advisory checks that did not pass: warnings that do not change the verdict.
+    pub fn warnings(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.advisory && c.outcome.reason().is_some())
     }
 }
 
@@ -255,6 +295,23 @@ mod tests {
     }
 
     #[test]
+    fn advisory_checks_do_not_count() {
+        let passed = check(CheckName::Proof, Outcome::Passed);
+        let untrusted = check(CheckName::IssuerTrust, Outcome::failed("not listed")).advisory();
+        assert_eq!(Verdict::of(&[passed.clone(), untrusted.clone()]), Verdict::Valid);
+        assert_eq!(
+            Verdict::of(std::slice::from_ref(&untrusted)),
+            Verdict::CouldNotCheck,
+            "nothing counted was checked"
+        );
+        let r = Report::new(vec![passed, untrusted]);
+        assert_eq!((r.problems().count(), r.warnings().count()), (0, 1));
+        let v = serde_json::to_value(&r.checks[1]).expect("serialize");
+        assert_eq!(v["advisory"], true);
+        assert_eq!(serde_json::from_value::<Check>(v).expect("deserialize"), r.checks[1]);
+    }
+
+    #[test]
     fn serializes_snake_case_with_flat_outcomes() {
         let mut r = Report::new(vec![
             check(CheckName::Syntax, Outcome::Passed),
@@ -277,6 +334,16 @@ mod tests {
         );
         let back: Report = serde_json::from_value(v).expect("deserialize");
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn a_detail_is_serialized_only_when_there_is_one() {
+        let with = check(CheckName::Status, Outcome::Passed).with_detail(Some("list L index 4".into()));
+        let v = serde_json::to_value(&with).expect("serialize");
+        assert_eq!(v, json!({"name": "status", "outcome": "passed", "detail": "list L index 4"}));
+        assert_eq!(serde_json::from_value::<Check>(v).expect("deserialize"), with);
+        let without = serde_json::to_value(check(CheckName::Status, Outcome::Passed)).expect("serialize");
+        assert_eq!(without, json!({"name": "status", "outcome": "passed"}));
     }
 
     #[test]

@@ -12,7 +12,7 @@ async fn assert_syntax_fails(input: &str, what: &str) {
     let r = verify(input, &resolver()).await;
     assert!(failed(&r, CheckName::Syntax), "{what}: {}", show(&r));
     assert_eq!(r.verdict, Verdict::Invalid, "{what}");
-    assert_eq!(r.checks.len(), 5, "{what}: every check is listed");
+    assert_eq!(r.checks.len(), 7, "{what}: every check is listed");
 }
 
 #[tokio::test]

@@ -316,8 +316,12 @@ async fn report_serializes_for_the_api() {
     assert_eq!(v["types"], json!(["VerifiableCredential", "MedicalLicenseCredential"]));
     assert_eq!(v["subject"]["licenseNumber"], "RN-123456");
     let names: Vec<&str> = v["checks"].as_array().expect("checks").iter().filter_map(|c| c["name"].as_str()).collect();
-    assert_eq!(names, ["syntax", "issuer_binding", "proof", "validity_period", "status"]);
-    assert_eq!(v["checks"][4], json!({"name": "status", "outcome": "not_applicable"}));
+    assert_eq!(names, ["syntax", "issuer_binding", "proof", "issuer_trust", "validity_period", "status", "schema"]);
+    assert_eq!(v["checks"][5], json!({"name": "status", "outcome": "not_applicable"}));
+    let trust = json!({"name": "issuer_trust", "outcome": "could_not_check",
+                       "reason": "no trust list of accredited boards is configured", "advisory": true});
+    assert_eq!(v["checks"][3], trust, "without a trust list, trust is a warning, not part of the verdict");
+    assert_eq!(v["checks"][6], json!({"name": "schema", "outcome": "passed"}));
 }
 
 fn assert_send<T: Send>(t: T) -> T {

@@ -120,6 +120,25 @@ fn split(sd_jwt: &str) -> Result<Parts<'_>, FormatError> {
     Ok(Parts { issuer_jwt, disclosures, presented, kb_jwt: (!kb.is_empty()).then_some(kb) })
 }
 
+/// A presentation split at its last `~`: the issuer JWT with the chosen disclosures (ending in
+/// `~`, what `sd_hash` covers), and the key-binding JWT after it, if there is one.
+pub fn split_key_binding(sd_jwt: &str) -> Result<(&str, Option<&str>), FormatError> {
+    let parts = split(sd_jwt)?;
+    Ok((parts.presented, parts.kb_jwt))
+}
+
+/// Check `kb_jwt`, the key-binding JWT of a presentation whose disclosed part is `presented`:
+/// `typ`, the signature by `holder_key` (the verified credential's `cnf.jwk`), `sd_hash`, and
+/// with `expect` the `aud`, `nonce` and `iat`.
+pub fn check_key_binding(
+    kb_jwt: &str,
+    presented: &str,
+    holder_key: &VerifierKey,
+    expect: Option<&KbExpectation>,
+) -> Result<KeyBinding, FormatError> {
+    kb::check(kb_jwt, presented, holder_key, expect)
+}
+
 fn parse_disclosures(parts: &Parts<'_>) -> Result<Vec<Disclosure>, FormatError> {
     parts.disclosures.iter().map(|d| Disclosure::parse(d)).collect()
 }

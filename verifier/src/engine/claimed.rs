@@ -112,7 +112,7 @@ fn w3c_types(vc: &Map<String, Value>) -> Result<Vec<String>, SyntaxError> {
 }
 
 /// `vm` made absolute against `issuer` when it is a bare `#fragment`.
-fn absolute(issuer: &str, vm: &str) -> String {
+pub(crate) fn absolute(issuer: &str, vm: &str) -> String {
     if vm.starts_with('#') {
         format!("{issuer}{vm}")
     } else {

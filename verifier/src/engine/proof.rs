@@ -48,7 +48,7 @@ fn ed25519<'k>(key: &'k BoundKey, suite: &str) -> Result<&'k ed25519_dalek::Veri
 
 /// A signature that does not verify, or a malformed proof, fails; an unsupported feature is
 /// "could not check".
-fn outcome(e: FormatError) -> Outcome {
+pub(crate) fn outcome(e: FormatError) -> Outcome {
     match e {
         FormatError::BadSignature(why) => Outcome::failed(why),
         e @ FormatError::Malformed { .. } => Outcome::failed(e.to_string()),

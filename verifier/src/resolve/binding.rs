@@ -22,9 +22,15 @@ pub enum BindingError {
     /// The document does not define this verification method (it may have been rotated away).
     #[error("the DID document does not define the verification method {0}")]
     UnknownMethod(String),
-    /// The method is defined but not listed under `assertionMethod`.
-    #[error("verification method {0} is not listed under assertionMethod")]
-    NotAssertionMethod(String),
+    /// The method is defined but not listed under the verification relationship the proof
+    /// needs (`assertionMethod` for a credential, `authentication` for a presentation).
+    #[error("verification method {method} is not listed under {relationship}")]
+    NotListed {
+        /// The verification method id.
+        method: String,
+        /// The relationship it is missing from.
+        relationship: &'static str,
+    },
     /// The method's `controller` is not the document's DID.
     #[error("verification method {method} is controlled by {controller:?}, not by {did}")]
     WrongController {
@@ -53,6 +59,16 @@ pub fn assertion_key(doc: &Value, vm_id: &str) -> Result<VerifierKey, BindingErr
 /// defined by `doc`, provided it is listed under `assertionMethod` (by id, absolute or relative,
 /// or embedded there) and its `controller` is the document's DID.
 pub fn assertion_method<'d>(doc: &'d Value, vm_id: &str) -> Result<&'d Map<String, Value>, BindingError> {
+    related_method(doc, vm_id, "assertionMethod")
+}
+
+/// [`assertion_method`] for any verification relationship (`authentication` for the holder of a
+/// presentation).
+pub fn related_method<'d>(
+    doc: &'d Value,
+    vm_id: &str,
+    relationship: &'static str,
+) -> Result<&'d Map<String, Value>, BindingError> {
     let doc = doc.as_object().ok_or_else(|| BindingError::MalformedDocument("not a JSON object".into()))?;
     let did =
         doc.get("id").and_then(Value::as_str).ok_or_else(|| BindingError::MalformedDocument("no string id".into()))?;
@@ -66,14 +82,14 @@ pub fn assertion_method<'d>(doc: &'d Value, vm_id: &str) -> Result<&'d Map<Strin
         _ => return Err(BindingError::MalformedMethodId(vm_id)),
     }
     let is_it = |id: Option<&str>| id.is_some_and(|id| absolute(did, id) == vm_id);
-    let assertion = relationship(doc, "assertionMethod")?;
+    let assertion = relationship_list(doc, relationship)?;
     let referenced = assertion.iter().any(|e| is_it(e.as_str()));
     let embedded = unique(
         assertion.iter().filter_map(Value::as_object).filter(|m| is_it(m.get("id").and_then(Value::as_str))),
         &vm_id,
     )?;
     let defined = unique(
-        relationship(doc, "verificationMethod")?
+        relationship_list(doc, "verificationMethod")?
             .iter()
             .filter_map(Value::as_object)
             .filter(|m| is_it(m.get("id").and_then(Value::as_str))),
@@ -85,13 +101,16 @@ pub fn assertion_method<'d>(doc: &'d Value, vm_id: &str) -> Result<&'d Map<Strin
         (None, None, true) => return Err(BindingError::UnknownMethod(vm_id)),
         (None, defined, false) => {
             let elsewhere =
-                ["authentication", "keyAgreement", "capabilityInvocation", "capabilityDelegation"].iter().any(|rel| {
-                    doc.get(*rel)
-                        .and_then(Value::as_array)
-                        .is_some_and(|a| a.iter().any(|e| is_it(e.get("id").and_then(Value::as_str))))
-                });
+                ["assertionMethod", "authentication", "keyAgreement", "capabilityInvocation", "capabilityDelegation"]
+                    .iter()
+                    .filter(|rel| **rel != relationship)
+                    .any(|rel| {
+                        doc.get(*rel)
+                            .and_then(Value::as_array)
+                            .is_some_and(|a| a.iter().any(|e| is_it(e.get("id").and_then(Value::as_str))))
+                    });
             return Err(if defined.is_some() || elsewhere {
-                BindingError::NotAssertionMethod(vm_id)
+                BindingError::NotListed { method: vm_id, relationship }
             } else {
                 BindingError::UnknownMethod(vm_id)
             });
@@ -143,7 +162,7 @@ fn absolute(did: &str, id: &str) -> String {
 }
 
 /// The list under `name` (absent: empty).
-fn relationship<'d>(doc: &'d Map<String, Value>, name: &str) -> Result<&'d [Value], BindingError> {
+fn relationship_list<'d>(doc: &'d Map<String, Value>, name: &str) -> Result<&'d [Value], BindingError> {
     match doc.get(name) {
         None => Ok(&[]),
         Some(Value::Array(a)) => Ok(a),
@@ -204,12 +223,12 @@ mod tests {
         let only_auth = json!({"id": DID, "verificationMethod": [vm("#key-1", 1)], "authentication": ["#key-1"]});
         assert!(matches!(
             assertion_key(&only_auth, "did:web:board.example#key-1"),
-            Err(BindingError::NotAssertionMethod(_))
+            Err(BindingError::NotListed { relationship: "assertionMethod", .. })
         ));
         let embedded_auth = json!({"id": DID, "authentication": [vm("#key-1", 1)], "assertionMethod": []});
         assert!(matches!(
             assertion_key(&embedded_auth, "did:web:board.example#key-1"),
-            Err(BindingError::NotAssertionMethod(_))
+            Err(BindingError::NotListed { relationship: "assertionMethod", .. })
         ));
         let dangling = json!({"id": DID, "assertionMethod": ["#key-1"]});
         assert!(matches!(assertion_key(&dangling, "did:web:board.example#key-1"), Err(BindingError::UnknownMethod(_))));

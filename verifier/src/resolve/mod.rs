@@ -6,7 +6,7 @@ mod derive;
 mod multikey;
 mod offline;
 
-pub use binding::{assertion_key, assertion_method, verification_key, BindingError};
+pub use binding::{assertion_key, assertion_method, related_method, verification_key, BindingError};
 pub use offline::OfflineResolver;
 
 use serde_json::Value;

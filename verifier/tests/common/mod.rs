@@ -2,6 +2,8 @@
 //! did:key, did:jwk and did:web issuers, and the did:web documents the tests publish offline.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod ledger;
+
 use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::SigningKey;
 use medcred_formats::keys::multibase_public;
