@@ -18,7 +18,7 @@ pub mod trust;
 
 pub use danger::Danger;
 pub use detect::{detect, Content, Detected, SyntaxError};
-pub use engine::{verify_credential, verify_credential_with, VerifyContext};
+pub use engine::{verify_credential, verify_credential_with, VerifyContext, DEFAULT_MAX_CHECKPOINT_AGE, DEFAULT_SKEW};
 pub use presentation::{verify_presentation, PresentationExpectations, PresentationFormat, PresentationReport};
 pub use report::{Check, CheckName, Outcome, Report, Verdict};
 pub use resolve::{assertion_key, BindingError, DidResolver, OfflineResolver, ResolveError};

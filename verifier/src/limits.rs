@@ -9,7 +9,7 @@ pub const MAX_INPUT_LEN: usize = 1 << 20;
 pub const MAX_JSON_DEPTH: usize = 64;
 
 /// Refuse inputs larger than [`MAX_INPUT_LEN`].
-pub(crate) fn check_len(input: &[u8]) -> Result<(), SyntaxError> {
+pub fn check_len(input: &[u8]) -> Result<(), SyntaxError> {
     if input.len() > MAX_INPUT_LEN {
         return Err(SyntaxError::TooLarge { len: input.len(), max: MAX_INPUT_LEN });
     }
@@ -19,7 +19,7 @@ pub(crate) fn check_len(input: &[u8]) -> Result<(), SyntaxError> {
 /// Refuse JSON text nesting deeper than [`MAX_JSON_DEPTH`], in one linear pass without
 /// recursion and without parsing (brackets inside strings do not count). Malformed JSON is left
 /// for the parser to report.
-pub(crate) fn check_depth(json: &[u8]) -> Result<(), SyntaxError> {
+pub fn check_depth(json: &[u8]) -> Result<(), SyntaxError> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for &b in json {
         if in_string {

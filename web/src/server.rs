@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,6 +14,7 @@ use axum::{Json, Router};
 use medcred_issuer::Issuer;
 use medcred_registry_service::witness::WitnessService;
 use medcred_registry_service::Registry;
+use medcred_verifier_service::{Clock, Fetcher, HttpFetcher, LocalFirst, RouterFetcher, Settings, Sources, Verifier};
 use serde_json::json;
 use tower_http::trace::TraceLayer;
 
@@ -43,11 +45,29 @@ pub fn app_with(issuer: Issuer, registry: Registry, witness: Option<WitnessServi
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
         .with_state(issuer.clone());
-    let mut app = medcred_issuer::router(issuer).merge(medcred_registry_service::router(registry)).merge(health);
+    let documents = medcred_issuer::router(issuer.clone()).merge(medcred_registry_service::router(registry));
+    let verifier = verifier_for(&issuer, documents.clone());
+    let mut app = documents.merge(medcred_verifier_service::router(verifier)).merge(health);
     if let Some(w) = witness {
         app = app.merge(medcred_registry_service::witness::router(w));
     }
     app.layer(TraceLayer::new_for_http())
+}
+
+/// The verifier service: this deployment's own DID documents and status lists answered in process
+/// by `documents` (so a revocation is seen at once), every other URL over HTTP with caching.
+pub fn verifier_for(issuer: &Issuer, documents: Router) -> Verifier {
+    let local = RouterFetcher::new(issuer.public_url(), documents);
+    let fetcher: Arc<dyn Fetcher> = match HttpFetcher::new() {
+        Ok(http) => Arc::new(LocalFirst::new(local, Arc::new(http))),
+        Err(e) => {
+            tracing::warn!(error = %e, "no HTTP client: the verifier reaches this deployment's documents only");
+            Arc::new(local)
+        }
+    };
+    let clock_source = issuer.clone();
+    let clock: Clock = Arc::new(move || clock_source.clock().now());
+    Verifier::new(Sources::new(fetcher), Settings::default(), clock)
 }
 
 async fn ready(State(issuer): State<Issuer>) -> (StatusCode, Json<serde_json::Value>) {

@@ -67,6 +67,11 @@ fn board_issue_verify_and_bulk_from_the_command_line() {
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
         assert_eq!(report["verdict"], "could_not_check", "{format}: {report}");
         for check in report["checks"].as_array().expect("checks") {
+            if check["name"] == "issuer_trust" {
+                // No trust list offline: reported as a warning that does not decide the verdict.
+                assert_eq!((&check["outcome"], &check["advisory"]), (&"could_not_check".into(), &true.into()));
+                continue;
+            }
             let expected = if check["name"] == "status" { "could_not_check" } else { "passed" };
             let outcome = check["outcome"].as_str().expect("outcome");
             assert!(outcome == expected || outcome == "not_applicable", "{format}: {check}");

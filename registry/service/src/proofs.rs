@@ -33,8 +33,14 @@ fn internal(e: impl std::fmt::Display) -> RegistryError {
     RegistryError::Internal(e.to_string())
 }
 
+/// How old the newest snapshot may be before a proof request appends a fresh one: a quiet board's
+/// ledger evidence stays fresh for verifiers (their default limit is a day) at the cost of at
+/// most one leaf per hour per board whose lists are read.
+pub(crate) const SNAPSHOT_REFRESH_SECS: u64 = 3600;
+
 /// The proof for `row`'s `purpose` bitstring against the latest checkpoint, appending a snapshot
-/// first if no snapshot covers the list yet (a list opened since the last status change).
+/// first if no snapshot covers the list yet (a list opened since the last status change) or the
+/// newest is older than [`SNAPSHOT_REFRESH_SECS`].
 async fn prove(
     reg: &Registry,
     board: &BoardRow,
@@ -42,7 +48,7 @@ async fn prove(
     purpose: StatusPurpose,
 ) -> Result<Lined, RegistryError> {
     let db = reg.issuer().db();
-    for _ in 0..2 {
+    for attempt in 0..2 {
         let Some(cp) = db.latest_checkpoint(&board.id).await? else {
             reg.committer().snapshot(board.clone()).await?;
             continue;
@@ -53,6 +59,11 @@ async fn prove(
         let LedgerLeaf::Snapshot(snapshot) = LedgerLeaf::decode(&leaf).map_err(internal)? else {
             return Err(internal("the last leaf of a checkpoint is not a snapshot"));
         };
+        let now = u64::try_from(reg.issuer().clock().now().timestamp()).unwrap_or(0);
+        if now.saturating_sub(snapshot.time()) > SNAPSHOT_REFRESH_SECS && attempt == 0 {
+            reg.committer().snapshot(board.clone()).await?;
+            continue;
+        }
         let Some(digest) = snapshot.find(ListId(row.list_no as u64), purpose) else {
             reg.committer().snapshot(board.clone()).await?;
             continue;

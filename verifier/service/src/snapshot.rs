@@ -1,0 +1,105 @@
+//! What one verification sees: the DID documents and status lists fetched for it so far, served
+//! to the engine through its synchronous traits. A lookup of something not fetched yet is
+//! answered "unavailable" and remembered, so the caller can fetch it and run the engine again.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use medcred_verifier::{DidResolver, FetchedStatusList, ResolveError, StatusSource, StatusSourceError};
+use serde_json::Value;
+
+use crate::sources::{DidResult, ListResult, Sources};
+
+/// Something the engine asked for that was not there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Need {
+    Did(String),
+    List(String),
+}
+
+/// The engine's view of the outside world during one verification.
+pub(crate) struct Snapshot<'s> {
+    sources: &'s Sources,
+    docs: HashMap<String, DidResult>,
+    lists: HashMap<String, ListResult>,
+    missing: Mutex<BTreeSet<Need>>,
+}
+
+/// At most this many documents are fetched for one verification (a presentation of 16
+/// credentials from distinct issuers, with two lists each, stays below).
+const MAX_FETCHES: usize = 64;
+
+impl<'s> Snapshot<'s> {
+    pub(crate) fn new(sources: &'s Sources) -> Self {
+        Self { sources, docs: HashMap::new(), lists: HashMap::new(), missing: Mutex::new(BTreeSet::new()) }
+    }
+
+    /// What the last run asked for and did not find.
+    pub(crate) fn take_missing(&self) -> BTreeSet<Need> {
+        self.missing.lock().map(|mut m| std::mem::take(&mut *m)).unwrap_or_default()
+    }
+
+    /// Fetch `needs` (concurrently) into the snapshot; false when the fetch budget is spent.
+    pub(crate) async fn fill(&mut self, needs: BTreeSet<Need>) -> bool {
+        if self.docs.len() + self.lists.len() + needs.len() > MAX_FETCHES {
+            return false;
+        }
+        let sources = self.sources;
+        let fetched = futures::future::join_all(needs.into_iter().map(|need| async move {
+            match &need {
+                Need::Did(did) => (need.clone(), Fill::Did(sources.did_document(did).await)),
+                Need::List(url) => (need.clone(), Fill::List(sources.status_list(url).await)),
+            }
+        }))
+        .await;
+        for (need, fill) in fetched {
+            match (need, fill) {
+                (Need::Did(did), Fill::Did(doc)) => {
+                    self.docs.insert(did, doc);
+                }
+                (Need::List(url), Fill::List(list)) => {
+                    self.lists.insert(url, list);
+                }
+                _ => {}
+            }
+        }
+        true
+    }
+
+    fn missing(&self, need: Need) {
+        if let Ok(mut m) = self.missing.lock() {
+            m.insert(need);
+        }
+    }
+}
+
+enum Fill {
+    Did(DidResult),
+    List(ListResult),
+}
+
+impl DidResolver for Snapshot<'_> {
+    fn resolve(&self, did: &str) -> Result<Value, ResolveError> {
+        if let Some(doc) = self.docs.get(did) {
+            return doc.clone();
+        }
+        if let Some(doc) = self.sources.peek_did(did) {
+            return doc;
+        }
+        self.missing(Need::Did(did.to_owned()));
+        Err(ResolveError::Unavailable("not fetched".into()))
+    }
+}
+
+impl StatusSource for Snapshot<'_> {
+    fn fetch(&self, url: &str) -> Result<FetchedStatusList, StatusSourceError> {
+        if let Some(list) = self.lists.get(url) {
+            return list.clone();
+        }
+        if let Some(list) = self.sources.peek_list(url) {
+            return list;
+        }
+        self.missing(Need::List(url.to_owned()));
+        Err(StatusSourceError::Unavailable("not fetched".into()))
+    }
+}
