@@ -163,3 +163,41 @@ async fn did_resolution_answers_results_and_typed_errors() {
         assert_eq!(result["didDocument"], Value::Null);
     }
 }
+
+/// A holder (did:key) presents a license issued to it, signed for the verifier's challenge and
+/// domain; the VC-API checks the presentation and the credential inside, and refuses a replay
+/// against another challenge.
+#[tokio::test]
+async fn a_presentation_verifies_over_the_vc_api() {
+    use medcred_formats::{di_jcs, IssuerKey};
+    let server = start(Backend::Sqlite).await.expect("server");
+    let http = reqwest::Client::new();
+    let holder = IssuerKey::did_key(ed25519_dalek::SigningKey::from_bytes(&[42; 32]));
+    let mut credential = license(7);
+    credential["credentialSubject"]["id"] = json!(holder.did());
+    let (status, issued) = post(
+        &http,
+        format!("{}/credentials/issue", server.url),
+        Some(&server.admin_token),
+        &json!({"credential": credential, "options": {"format": "vc+jwt"}}),
+    )
+    .await;
+    assert_eq!(status, 201, "{issued}");
+    let vp = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did(),
+        "verifiableCredential": [issued["verifiableCredential"]]
+    });
+    let options = di_jcs::ProofOptions::authentication(Some("n-123".into()), Some("hospital.example".into()));
+    let signed = di_jcs::sign_with(&vp, &holder, chrono::Utc::now(), &options).expect("sign");
+    let url = format!("{}/presentations/verify", server.url);
+    let body = |challenge: &str| json!({"verifiablePresentation": signed, "options": {"challenge": challenge, "domain": "hospital.example"}});
+    let (status, result) = post(&http, url.clone(), None, &body("n-123")).await;
+    assert_eq!(status, 200, "{result:#}");
+    assert_eq!(result["report"]["credentials"][0]["verdict"], "valid");
+    assert!(result["checks"].as_array().expect("checks").contains(&json!("holder_binding")));
+    let (status, result) = post(&http, url, None, &body("n-456")).await;
+    assert_eq!(status, 422, "{result:#}");
+    assert_eq!(result["errors"][0]["check"], "holder_binding");
+}

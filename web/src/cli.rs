@@ -156,6 +156,12 @@ pub(crate) struct ServeArgs {
     /// KEY from `medcred witness key` there). Repeat for each witness.
     #[arg(long = "witness-peer", env = "MEDCRED_WITNESS_PEERS", value_delimiter = ',')]
     pub(crate) witness_peers: Vec<String>,
+    /// The signed trust list of accredited boards (a compact JWS, `medcred-trust-list+jwt`).
+    #[arg(long, env = "MEDCRED_TRUST_LIST")]
+    pub(crate) trust_list: Option<PathBuf>,
+    /// A key that may sign the trust list (Ed25519 Multikey `z6Mk…` or did:key). Repeatable.
+    #[arg(long = "trust-list-key", env = "MEDCRED_TRUST_LIST_KEYS", value_delimiter = ',')]
+    pub(crate) trust_list_keys: Vec<String>,
     #[command(flatten)]
     pub(crate) anchor: AnchorArgs,
 }

@@ -1,4 +1,4 @@
-//! The `medcred` application: composes the issuer, registry (and later verifier and web UI)
+//! The `medcred` application: composes the issuer, registry and verifier (and later the web UI)
 //! routers into one server, and implements the command line. `main.rs` only calls [`main`].
 
 mod cli;
@@ -6,6 +6,7 @@ mod cmd;
 mod config;
 mod roles;
 pub mod server;
+mod trust;
 
 use clap::Parser;
 

@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use medcred_issuer::Issuer;
 use medcred_registry_service::witness::WitnessService;
 use medcred_registry_service::Registry;
+use medcred_verifier::trust::TrustList;
 use medcred_verifier_service::{Clock, Fetcher, HttpFetcher, LocalFirst, RouterFetcher, Settings, Sources, Verifier};
 use serde_json::json;
 use tower_http::trace::TraceLayer;
@@ -35,18 +36,26 @@ pub const STATUS_LIST_TTL_MS: u64 = 5_000;
 /// The whole application router. Starts the registry's committer: call inside a Tokio runtime.
 pub fn app(issuer: Issuer) -> Router {
     let registry = Registry::new(issuer.clone(), STATUS_LIST_TTL_MS);
-    app_with(issuer, registry, None)
+    app_with(issuer, registry, None, None)
 }
 
 /// The application router over an existing registry (the CLI and tests share its committer),
-/// with the witness routes when this deployment is a witness.
-pub fn app_with(issuer: Issuer, registry: Registry, witness: Option<WitnessService>) -> Router {
+/// with the witness routes when this deployment is a witness, and `trust` for issuer trust.
+pub fn app_with(
+    issuer: Issuer,
+    registry: Registry,
+    witness: Option<WitnessService>,
+    trust: Option<TrustList>,
+) -> Router {
     let health = Router::new()
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
         .with_state(issuer.clone());
     let documents = medcred_issuer::router(issuer.clone()).merge(medcred_registry_service::router(registry));
     let verifier = verifier_for(&issuer, documents.clone());
+    if let Some(list) = trust {
+        verifier.set_trust_list(list);
+    }
     let mut app = documents.merge(medcred_verifier_service::router(verifier)).merge(health);
     if let Some(w) = witness {
         app = app.merge(medcred_registry_service::witness::router(w));

@@ -12,6 +12,7 @@ mod json;
 mod resolution;
 mod snapshot;
 pub mod sources;
+mod trust_list;
 mod vc_api;
 pub mod verifier;
 
@@ -30,6 +31,7 @@ pub fn router(verifier: Verifier) -> Router {
         .route("/credentials/verify", post(vc_api::verify_credential))
         .route("/presentations/verify", post(vc_api::verify_presentation))
         .route("/1.0/identifiers/{*did}", get(resolution::resolve))
+        .route("/trust-list", get(trust_list::show))
         .layer(DefaultBodyLimit::max(json::MAX_BODY))
         .with_state(verifier)
 }

@@ -77,7 +77,7 @@ fn self_signed(dir: &std::path::Path) -> anyhow::Result<Tls> {
     Ok(Tls { cert, key })
 }
 
-pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
     let tls = if args.self_signed {
         std::fs::create_dir_all(&g.data_dir)?;
         Some(self_signed(&g.data_dir)?)
@@ -114,7 +114,15 @@ pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
         json!({"credential": sample_license(99, "RN", "Sam Example"), "options": {"format": "vc+jwt"}})
     );
     println!();
-    let app = app_for(&issuer, g, &args)?;
+    if args.trust_list.is_none() {
+        let (file, key) = crate::trust::demo_list(&issuer, &g.data_dir, &board)?;
+        println!("Trust list:     {} (signed by the demo's own key {key})", file.display());
+        args.trust_list = Some(file);
+        args.trust_list_keys = vec![key];
+    }
+    println!("Verify:         POST {public_url}/credentials/verify with {{\"verifiableCredential\": …}}");
+    println!();
+    let app = app_for(&issuer, g, &args).await?;
     let db = issuer.db().clone();
     server::serve(listener, app, tls).await?;
     db.close().await;

@@ -28,7 +28,7 @@ pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
     };
     let (listener, public_url) = bind(g, &args, tls.is_some())?;
     let issuer = config::issuer(g, public_url.clone()).await?;
-    let app = app_for(&issuer, g, &args)?;
+    let app = app_for(&issuer, g, &args).await?;
     println!("medcred listening on {} (public URL {public_url})", listener.local_addr()?);
     let db = issuer.db().clone();
     server::serve(listener, app, tls).await?;
@@ -36,9 +36,16 @@ pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The application with the registry roles the flags ask for (witness, peers, anchoring); prints
-/// the witness key when this deployment witnesses.
-pub(crate) fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> anyhow::Result<Router> {
+/// The application with the registry roles the flags ask for (witness, peers, anchoring) and the
+/// trust list; prints the witness key when this deployment witnesses.
+pub(crate) async fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> anyhow::Result<Router> {
+    let trust = match &args.trust_list {
+        Some(file) => Some(crate::trust::load(issuer, file, &args.trust_list_keys).await?),
+        None => None,
+    };
+    if let Some(t) = &trust {
+        println!("trust list: {} accredited issuer(s), sequence {}, signed by {}", t.entries.len(), t.sequence, t.iss);
+    }
     let options = roles::registry_options(args)?;
     let witness = roles::witness_service(issuer, &g.data_dir, args)?;
     let (peers, anchoring) = (options.peers.len(), options.anchor.is_some());
@@ -47,5 +54,5 @@ pub(crate) fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> anyhow::
         println!("witness key: {}", w.verifier_key());
     }
     tracing::info!(witness = witness.is_some(), peers, anchoring, "registry roles");
-    Ok(server::app_with(issuer.clone(), registry, witness))
+    Ok(server::app_with(issuer.clone(), registry, witness, trust))
 }
