@@ -22,4 +22,6 @@ pub use engine::{verify_credential, verify_credential_with, VerifyContext, DEFAU
 pub use presentation::{verify_presentation, PresentationExpectations, PresentationFormat, PresentationReport};
 pub use report::{Check, CheckName, Outcome, Report, Verdict};
 pub use resolve::{assertion_key, BindingError, DidResolver, OfflineResolver, ResolveError};
-pub use status::{FetchedStatusList, MemoryStatusSource, StatusSource, StatusSourceError};
+pub use status::{
+    FetchedStatusList, MemoryStatusSource, MemoryVerifiedLists, StatusSource, StatusSourceError, VerifiedLists,
+};

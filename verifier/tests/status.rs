@@ -9,8 +9,8 @@ use common::ledger::{policy, url, World, INDEX};
 use common::*;
 use medcred_formats::{Format, IssuerKey};
 use medcred_verifier::{
-    verify_credential_with, CheckName, Danger, MemoryStatusSource, OfflineResolver, Outcome, Report, StatusSource,
-    Verdict, VerifyContext,
+    verify_credential_with, CheckName, Danger, MemoryStatusSource, MemoryVerifiedLists, OfflineResolver, Outcome,
+    Report, StatusSource, Verdict, VerifyContext,
 };
 use serde_json::json;
 
@@ -256,4 +256,30 @@ async fn a_token_list_cannot_prove_suspensions_hidden_by_revocations() {
     assert!(reason.contains("use the W3C suspension list"), "{reason}");
     let r = check(&credential(Format::EddsaRdfc2022, INDEX).await, &world).await;
     assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
+}
+
+/// Verify with `memo` kept across calls.
+async fn check_memo(credential: &str, world: World, memo: &MemoryVerifiedLists) -> Report {
+    let (resolver, source) = world.build().await;
+    let ctx =
+        VerifyContext::new(&resolver, now()).with_skew(skew()).with_status_source(&source).with_verified_lists(memo);
+    verify_credential_with(credential, &ctx).await
+}
+
+#[tokio::test]
+async fn a_memo_of_checked_list_signatures_changes_no_verdict() {
+    let memo = MemoryVerifiedLists::new(16);
+    let credential = credential(Format::EddsaRdfc2022, INDEX).await;
+    for _ in 0..2 {
+        let r = check_memo(&credential, World::default(), &memo).await;
+        assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
+    }
+    // A list with the same content signed by a key the issuer does not have is other bytes: the
+    // memo of the good list does not vouch for it.
+    let forged = World { list_key: IssuerKey::new(signing(9), format!("{BOARD}#key-1")), ..World::default() };
+    let r = check_memo(&credential, forged, &memo).await;
+    assert!(matches!(status(&r).0, Outcome::Failed { .. }), "{}", show(&r));
+    // A revocation published after the memo was filled is read from the new list.
+    let r = check_memo(&credential, World { revoked: vec![INDEX], ..World::default() }, &memo).await;
+    assert_eq!(r.verdict, Verdict::Invalid, "{}", show(&r));
 }

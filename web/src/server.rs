@@ -15,6 +15,7 @@ use medcred_issuer::Issuer;
 use medcred_registry_service::witness::WitnessService;
 use medcred_registry_service::Registry;
 use medcred_verifier::trust::TrustList;
+use medcred_verifier_service::fetch::Generation;
 use medcred_verifier_service::{Clock, Fetcher, HttpFetcher, LocalFirst, RouterFetcher, Settings, Sources, Verifier};
 use serde_json::json;
 use tower_http::trace::TraceLayer;
@@ -51,8 +52,10 @@ pub fn app_with(
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
         .with_state(issuer.clone());
+    let generation = registry.clone();
+    let generation: Generation = Arc::new(move || generation.generation());
     let documents = medcred_issuer::router(issuer.clone()).merge(medcred_registry_service::router(registry));
-    let verifier = verifier_for(&issuer, documents.clone());
+    let verifier = verifier_for(&issuer, documents.clone(), generation);
     if let Some(list) = trust {
         verifier.set_trust_list(list);
     }
@@ -64,9 +67,10 @@ pub fn app_with(
 }
 
 /// The verifier service: this deployment's own DID documents and status lists answered in process
-/// by `documents` (so a revocation is seen at once), every other URL over HTTP with caching.
-pub fn verifier_for(issuer: &Issuer, documents: Router) -> Verifier {
-    let local = RouterFetcher::new(issuer.public_url(), documents);
+/// by `documents`, cached only while the registry's `generation` stands (so a revocation is seen
+/// by the next verification), every other URL over HTTP with caching.
+pub fn verifier_for(issuer: &Issuer, documents: Router, generation: Generation) -> Verifier {
+    let local = RouterFetcher::new(issuer.public_url(), documents).with_generation(generation);
     let fetcher: Arc<dyn Fetcher> = match HttpFetcher::new() {
         Ok(http) => Arc::new(LocalFirst::new(local, Arc::new(http))),
         Err(e) => {

@@ -5,6 +5,8 @@
 //! changes that queue while a batch commits form the next batch.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use medcred_issuer::Issuer;
 use medcred_registry::status::{
@@ -87,6 +89,7 @@ impl Job {
 #[derive(Clone)]
 pub struct Committer {
     queue: mpsc::Sender<Job>,
+    generation: Arc<AtomicU64>,
 }
 
 impl Committer {
@@ -94,8 +97,16 @@ impl Committer {
     /// sent to `committed` (witness cosigning, anchoring), if given.
     pub fn start(issuer: Issuer, committed: Option<mpsc::UnboundedSender<BoardRow>>) -> Committer {
         let (queue, rx) = mpsc::channel(MAX_BATCH * 4);
-        tokio::spawn(run(issuer, rx, committed));
-        Committer { queue }
+        let generation = Arc::new(AtomicU64::new(0));
+        tokio::spawn(run(issuer, rx, committed, generation.clone()));
+        Committer { queue, generation }
+    }
+
+    /// How many batches this committer has committed: it moves before any caller of a batch is
+    /// answered, so a cache stamped with an older generation knows it may be stale (the
+    /// verifier's cache of this deployment's own status lists).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     async fn send(
@@ -127,7 +138,12 @@ impl Committer {
     }
 }
 
-async fn run(issuer: Issuer, mut rx: mpsc::Receiver<Job>, committed: Option<mpsc::UnboundedSender<BoardRow>>) {
+async fn run(
+    issuer: Issuer,
+    mut rx: mpsc::Receiver<Job>,
+    committed: Option<mpsc::UnboundedSender<BoardRow>>,
+    generation: Arc<AtomicU64>,
+) {
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -141,7 +157,7 @@ async fn run(issuer: Issuer, mut rx: mpsc::Receiver<Job>, committed: Option<mpsc
             by_board.entry(job.board().id.clone()).or_default().push(job);
         }
         for (_, group) in by_board {
-            if let Some(board) = commit_group(&issuer, group).await {
+            if let Some(board) = commit_group(&issuer, group, &generation).await {
                 if let Some(tx) = &committed {
                     let _ = tx.send(board);
                 }
@@ -151,10 +167,11 @@ async fn run(issuer: Issuer, mut rx: mpsc::Receiver<Job>, committed: Option<mpsc
 }
 
 /// Apply one board's jobs and answer them; the board when something was appended.
-async fn commit_group(issuer: &Issuer, jobs: Vec<Job>) -> Option<BoardRow> {
+async fn commit_group(issuer: &Issuer, jobs: Vec<Job>, generation: &AtomicU64) -> Option<BoardRow> {
     let board = jobs.first().map(|j| j.board().clone())?;
     match apply(issuer, &board, &jobs).await {
         Ok((outcomes, appended)) => {
+            generation.fetch_add(1, Ordering::SeqCst);
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 let reply = match job {
                     Job::Change { reply, .. } | Job::Snapshot { reply, .. } => reply,

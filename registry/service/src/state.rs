@@ -93,6 +93,11 @@ impl Registry {
         &self.inner.issuer
     }
 
+    /// The committer's count of committed batches ([`Committer::generation`]).
+    pub fn generation(&self) -> u64 {
+        self.inner.committer.generation()
+    }
+
     /// The committer.
     pub fn committer(&self) -> &Committer {
         &self.inner.committer

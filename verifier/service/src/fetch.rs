@@ -46,7 +46,16 @@ pub enum FetchError {
 pub trait Fetcher: Send + Sync {
     /// GET `url`.
     fn get<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Fetched, FetchError>>;
+
+    /// The generation of the source behind `url`: what was fetched at an older one is stale,
+    /// whatever its max-age. Sources that cannot tell say 0.
+    fn generation(&self, _url: &str) -> u64 {
+        0
+    }
 }
+
+/// The current generation of a source (e.g. the registry's count of committed batches).
+pub type Generation = Arc<dyn Fn() -> u64 + Send + Sync>;
 
 /// Over the network with reqwest: short timeouts, no redirects, bounded bodies.
 #[derive(Debug, Clone)]
@@ -117,18 +126,30 @@ impl Fetcher for HttpFetcher {
     }
 }
 
-/// This deployment's own documents, answered by its router in process: what a revocation just
-/// changed is seen at once, and nothing is cached.
+/// This deployment's own documents, answered by its router in process, with no network. They
+/// may be cached for [`LOCAL_MAX_AGE`] and only while the generation (the registry's committed
+/// batches) stays the same: a revocation acknowledged here is seen by the next verification, one
+/// made by another process of the deployment within a second.
 #[derive(Clone)]
 pub struct RouterFetcher {
     base: String,
     router: Router,
+    generation: Option<Generation>,
 }
 
+/// How long this deployment's own documents are cached.
+pub const LOCAL_MAX_AGE: Duration = Duration::from_secs(1);
+
 impl RouterFetcher {
-    /// Answer URLs under `base` (the public URL, e.g. `http://localhost:8080`) with `router`.
+    /// Answer URLs under `base` (the public URL, e.g. `http://localhost:8080`) with `router`;
+    /// without a generation nothing is cached.
     pub fn new(base: &str, router: Router) -> Self {
-        Self { base: base.trim_end_matches('/').to_owned(), router }
+        Self { base: base.trim_end_matches('/').to_owned(), router, generation: None }
+    }
+
+    /// Cache answers for [`LOCAL_MAX_AGE`] while `generation` does not move.
+    pub fn with_generation(self, generation: Generation) -> Self {
+        Self { generation: Some(generation), ..self }
     }
 
     /// The path of `url` if it is under the base.
@@ -156,8 +177,12 @@ impl Fetcher for RouterFetcher {
                 .map_err(|e| FetchError::Unreadable(e.to_string()))?
                 .to_bytes();
             let body = String::from_utf8(body.to_vec()).map_err(|_| FetchError::Unreadable("not UTF-8".into()))?;
-            Ok(Fetched { body, max_age: None })
+            Ok(Fetched { body, max_age: self.generation.as_ref().map(|_| LOCAL_MAX_AGE) })
         })
+    }
+
+    fn generation(&self, _url: &str) -> u64 {
+        self.generation.as_ref().map_or(0, |g| g())
     }
 }
 
@@ -180,6 +205,14 @@ impl Fetcher for LocalFirst {
             self.local.get(url)
         } else {
             self.remote.get(url)
+        }
+    }
+
+    fn generation(&self, url: &str) -> u64 {
+        if self.local.path_of(url).is_some() {
+            self.local.generation(url)
+        } else {
+            self.remote.generation(url)
         }
     }
 }

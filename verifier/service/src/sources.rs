@@ -43,12 +43,13 @@ impl Sources {
         if is_derived(did) {
             return Some(OfflineResolver::new().resolve(did));
         }
-        self.docs.peek(did)
+        let url = document_url(did).ok()?;
+        self.docs.peek(did, self.fetcher.generation(&url))
     }
 
     /// The cached list at `url`, if fresh.
     pub(crate) fn peek_list(&self, url: &str) -> Option<ListResult> {
-        self.lists.peek(url)
+        self.lists.peek(url, self.fetcher.generation(url))
     }
 
     /// Resolve `did`: did:key and did:jwk are derived; did:web is fetched (and checked to be the
@@ -66,7 +67,7 @@ impl Sources {
         }
         let url = document_url(did)?;
         self.docs
-            .get_or_fetch(did, || async {
+            .get_or_fetch(did, self.fetcher.generation(&url), || async {
                 let fetched = self.fetcher.get(&url).await;
                 let ttl = ttl_of(&fetched);
                 let doc = fetched.map_err(resolve_error).and_then(|f| {
@@ -85,7 +86,7 @@ impl Sources {
     /// The status list published at `url`, with its ledger proof when the issuer has one.
     pub async fn status_list(&self, url: &str) -> ListResult {
         self.lists
-            .get_or_fetch(url, || async {
+            .get_or_fetch(url, self.fetcher.generation(url), || async {
                 let (list, ttl) = self.fetch_list(url).await;
                 (list, ttl)
             })

@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use medcred_registry::witness::WitnessPolicy;
 use medcred_verifier::trust::TrustList;
 use medcred_verifier::{
-    verify_credential_with, verify_presentation, CheckName, PresentationExpectations, PresentationReport, Report,
-    VerifyContext, DEFAULT_MAX_CHECKPOINT_AGE, DEFAULT_SKEW,
+    verify_credential_with, verify_presentation, CheckName, MemoryVerifiedLists, PresentationExpectations,
+    PresentationReport, Report, VerifyContext, DEFAULT_MAX_CHECKPOINT_AGE, DEFAULT_SKEW,
 };
 
 use crate::snapshot::Snapshot;
@@ -57,6 +57,7 @@ pub struct Verifier {
 
 struct Inner {
     sources: Sources,
+    verified_lists: MemoryVerifiedLists,
     settings: Settings,
     trust: RwLock<Option<Arc<TrustList>>>,
     clock: Clock,
@@ -65,7 +66,8 @@ struct Inner {
 impl Verifier {
     /// A verifier over `sources`, judging by `settings`, with time from `clock`.
     pub fn new(sources: Sources, settings: Settings, clock: Clock) -> Self {
-        Self { inner: Arc::new(Inner { sources, settings, trust: RwLock::new(None), clock }) }
+        let verified_lists = MemoryVerifiedLists::new(4096);
+        Self { inner: Arc::new(Inner { sources, verified_lists, settings, trust: RwLock::new(None), clock }) }
     }
 
     /// Use `list` (already checked: signature, expiry, sequence) for issuer trust from now on.
@@ -146,6 +148,7 @@ impl Verifier {
             .with_status_source(snapshot)
             .with_skew(s.skew)
             .with_max_checkpoint_age(s.max_checkpoint_age)
+            .with_verified_lists(&self.inner.verified_lists)
             .with_advisory_checks(policy.advisory.clone());
         if let Some(w) = &s.witness_policy {
             ctx = ctx.with_witness_policy(w.clone());

@@ -9,7 +9,7 @@ use medcred_registry::witness::WitnessPolicy;
 use crate::danger::Danger;
 use crate::report::CheckName;
 use crate::resolve::DidResolver;
-use crate::status::StatusSource;
+use crate::status::{StatusSource, VerifiedLists};
 use crate::trust::TrustList;
 
 /// Clock skew allowed on validity bounds unless told otherwise.
@@ -50,6 +50,8 @@ pub struct VerifyContext<'a> {
     /// they do not pass, but not counted toward the verdict. Syntax, issuer binding and proof
     /// always count.
     pub advisory: Vec<CheckName>,
+    /// Status list signatures already checked, kept by the caller across verifications.
+    pub verified_lists: Option<&'a dyn VerifiedLists>,
     /// Options that weaken verification.
     pub danger: Danger,
 }
@@ -68,8 +70,14 @@ impl<'a> VerifyContext<'a> {
             trust: None,
             require_trust: false,
             advisory: Vec::new(),
+            verified_lists: None,
             danger: Danger::default(),
         }
+    }
+
+    /// Remember checked status list signatures in `memo`.
+    pub fn with_verified_lists(self, memo: &'a dyn VerifiedLists) -> Self {
+        Self { verified_lists: Some(memo), ..self }
     }
 
     /// Report `checks` without counting them toward the verdict.
@@ -125,6 +133,7 @@ impl fmt::Debug for VerifyContext<'_> {
             .field("trust", &self.trust.map(|t| (&t.iss, t.sequence)))
             .field("require_trust", &self.require_trust)
             .field("advisory", &self.advisory)
+            .field("verified_lists", &self.verified_lists.is_some())
             .field("danger", &self.danger)
             .finish_non_exhaustive()
     }

@@ -35,7 +35,7 @@ pub(crate) async fn open(
     let unreadable = |why: String| Outcome::could_not_check(format!("the status list at {url} is unreadable: {why}"));
     let detected = detect(document).map_err(|e| unreadable(e.to_string()))?;
     let claimed = Claimed::read(&detected).map_err(|e| unreadable(e.to_string()))?;
-    let claims = verify_list(&detected, &claimed, issuer, ctx.resolver, url).await?;
+    let claims = verify_list(document, &detected, &claimed, issuer, ctx, url).await?;
     if let Outcome::Failed { reason } = validity::check(detected.format, &claims, ctx.now, ctx.skew) {
         return Err(Outcome::could_not_check(format!(
             "the status list {url} is not valid now ({reason}); fetch a fresh one"

@@ -42,11 +42,13 @@ mod check;
 mod entry;
 mod ledger;
 mod list;
+mod memo;
 mod memory;
 mod signer;
 mod source;
 mod token;
 
+pub use memo::{MemoryVerifiedLists, VerifiedLists};
 pub use memory::MemoryStatusSource;
 pub use source::{FetchedStatusList, StatusSource, StatusSourceError};
 

@@ -5,10 +5,12 @@ use std::fmt::Display;
 
 use serde_json::{Map, Value};
 
+use super::memo::memo_key;
 use crate::detect::Detected;
 use crate::engine::binding::{bind, BoundKey};
 use crate::engine::claimed::Claimed;
 use crate::engine::proof;
+use crate::engine::VerifyContext;
 use crate::report::Outcome;
 use crate::resolve::DidResolver;
 
@@ -46,15 +48,25 @@ pub(crate) fn bound_key(
     }
 }
 
-/// The verified claims of a detected list document signed by `issuer`'s bound key.
+/// The verified claims of the list `document` (detected as `detected`) signed by `issuer`'s
+/// bound key; a signature already in `memo` for these bytes and this key is not checked again.
 pub(crate) async fn verify_list(
+    document: &str,
     detected: &Detected,
     claimed: &Claimed<'_>,
     issuer: &str,
-    resolver: &dyn DidResolver,
+    ctx: &VerifyContext<'_>,
     url: impl Display,
 ) -> Result<Map<String, Value>, Outcome> {
     same_issuer(claimed, issuer, &url)?;
-    let key = bound_key(claimed, resolver, &url)?;
-    proof::verify(detected, &key).await.map_err(|o| about(format_args!("status list {url}: proof"), o))
+    let key = bound_key(claimed, ctx.resolver, &url)?;
+    let memo = ctx.verified_lists.map(|m| (m, memo_key(document, &claimed.verification_method, key.key())));
+    if let Some(claims) = memo.as_ref().and_then(|(m, k)| m.get(k)) {
+        return Ok(claims);
+    }
+    let claims = proof::verify(detected, &key).await.map_err(|o| about(format_args!("status list {url}: proof"), o))?;
+    if let Some((m, k)) = memo {
+        m.put(k, claims.clone());
+    }
+    Ok(claims)
 }
