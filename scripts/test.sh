@@ -24,6 +24,3 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --locked --workspace --no-fail-fast
 fi
-# Bounded fuzzing of the verifier's parsers (cargo-fuzz, libFuzzer): a few seconds per target in
-# CI; FUZZ_SECONDS=300 ./scripts/fuzz.sh for a longer run.
-FUZZ_SECONDS="${FUZZ_SECONDS:-15}" ./scripts/fuzz.sh

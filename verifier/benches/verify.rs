@@ -6,6 +6,10 @@
 //!   issuer binding, proof, validity, trust (required, accredited) and schema;
 //! - `credential/medcred+status/<format>`: the same by the board (did:web), its status proven
 //!   against the ledger — two W3C entries (or the token list), tlog-proof, 2-of-2 witness policy;
+//!   every list's signature checked again on every call;
+//! - `credential/medcred+status+memo/<format>`: the same with a warm memo of checked list
+//!   signatures (`MemoryVerifiedLists`, as the verifier service keeps one): the ledger proof and
+//!   the issuer binding of the lists still run on every call, their signatures do not;
 //! - `credential/ssi/<format>`: ssi's own verification of the `credential/medcred` input
 //!   (signature and validity dates only; not `eddsa-jcs-2022`, which ssi does not implement);
 //! - `presentation/medcred/<shape>`: Data Integrity VP (each suite, one credential), `vp+jwt`
@@ -32,7 +36,10 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion};
 use medcred_formats::Format;
-use medcred_verifier::{verify_credential_with, verify_presentation, PresentationExpectations, Verdict, VerifyContext};
+use medcred_verifier::{
+    verify_credential_with, verify_presentation, PresentationExpectations, PresentationReport, Report, Verdict,
+    VerifyContext,
+};
 use tokio::runtime::Runtime;
 
 use common::ledger::policy;
@@ -45,6 +52,7 @@ use ssi_side::Ssi;
 enum Case {
     Medcred(Format),
     MedcredStatus(Format),
+    MedcredStatusMemo(Format),
     Ssi(Format),
     Presentation(usize),
 }
@@ -54,6 +62,7 @@ struct Bench<'a> {
     fixtures: &'a Fixtures,
     plain: VerifyContext<'a>,
     status: VerifyContext<'a>,
+    status_memo: VerifyContext<'a>,
     expect: PresentationExpectations,
     ssi: Ssi,
     rt: Runtime,
@@ -71,7 +80,8 @@ impl<'a> Bench<'a> {
             .requiring_trust()
             .with_status_source(&fixtures.source)
             .with_witness_policy(policy());
-        Bench { fixtures, plain, status, expect: fixtures::expectations(), ssi: Ssi::new(now()), rt }
+        let status_memo = status.clone().with_verified_lists(&fixtures.memo);
+        Bench { fixtures, plain, status, status_memo, expect: fixtures::expectations(), ssi: Ssi::new(now()), rt }
     }
 
     /// Every case, in report order.
@@ -80,6 +90,7 @@ impl<'a> Bench<'a> {
         for format in Format::ALL {
             cases.push(Case::Medcred(format));
             cases.push(Case::MedcredStatus(format));
+            cases.push(Case::MedcredStatusMemo(format));
             if Ssi::supports(format) {
                 cases.push(Case::Ssi(format));
             }
@@ -93,6 +104,7 @@ impl<'a> Bench<'a> {
         match case {
             Case::Medcred(f) => ("credential", "medcred", f.to_string()),
             Case::MedcredStatus(f) => ("credential", "medcred+status", f.to_string()),
+            Case::MedcredStatusMemo(f) => ("credential", "medcred+status+memo", f.to_string()),
             Case::Ssi(f) => ("credential", "ssi", f.to_string()),
             Case::Presentation(i) => ("presentation", "medcred", self.fixtures.presentations[i].shape.to_owned()),
         }
@@ -104,7 +116,7 @@ impl<'a> Bench<'a> {
         };
         match case {
             Case::Medcred(f) | Case::Ssi(f) => find(&self.fixtures.plain, f),
-            Case::MedcredStatus(f) => find(&self.fixtures.with_status, f),
+            Case::MedcredStatus(f) | Case::MedcredStatusMemo(f) => find(&self.fixtures.with_status, f),
             Case::Presentation(i) => &self.fixtures.presentations[i].input,
         }
     }
@@ -113,27 +125,41 @@ impl<'a> Bench<'a> {
     /// otherwise the report (or ssi's reason).
     fn run(&self, case: Case, input: &str) -> Result<(), String> {
         self.rt.block_on(async {
-            let (verdict, report) = match case {
-                Case::Medcred(_) => {
-                    let r = verify_credential_with(input, &self.plain).await;
-                    (r.verdict, serde_json::to_string_pretty(&r))
-                }
-                Case::MedcredStatus(_) => {
-                    let r = verify_credential_with(input, &self.status).await;
-                    (r.verdict, serde_json::to_string_pretty(&r))
-                }
-                Case::Presentation(_) => {
-                    let r = verify_presentation(input, &self.plain, &self.expect).await;
-                    (r.verdict, serde_json::to_string_pretty(&r))
-                }
-                Case::Ssi(format) => return self.ssi.verify(format, input).await,
-            };
-            if verdict == Verdict::Valid {
-                Ok(())
-            } else {
-                Err(report.unwrap_or_default())
+            match case {
+                Case::Medcred(_) => judged(&verify_credential_with(input, &self.plain).await),
+                Case::MedcredStatus(_) => judged(&verify_credential_with(input, &self.status).await),
+                Case::MedcredStatusMemo(_) => judged(&verify_credential_with(input, &self.status_memo).await),
+                Case::Presentation(_) => judged(&verify_presentation(input, &self.plain, &self.expect).await),
+                Case::Ssi(format) => self.ssi.verify(format, input).await,
             }
         })
+    }
+}
+
+/// A report with a verdict.
+trait Judged: serde::Serialize {
+    fn verdict(&self) -> Verdict;
+}
+
+impl Judged for Report {
+    fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+}
+
+impl Judged for PresentationReport {
+    fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+}
+
+/// `Ok(())` for a valid verdict, otherwise the whole report (serialized only then, so that a
+/// measured call does no more than verify).
+fn judged(report: &impl Judged) -> Result<(), String> {
+    if report.verdict() == Verdict::Valid {
+        Ok(())
+    } else {
+        Err(serde_json::to_string_pretty(report).unwrap_or_default())
     }
 }
 

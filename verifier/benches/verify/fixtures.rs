@@ -13,7 +13,7 @@ use medcred_formats::{di_jcs, di_rdfc, Format, IssuerKey};
 use medcred_model::document::sd_jwt_claims;
 use medcred_model::IssuerRef;
 use medcred_verifier::trust::{Accreditation, TrustList};
-use medcred_verifier::{MemoryStatusSource, OfflineResolver, PresentationExpectations};
+use medcred_verifier::{MemoryStatusSource, MemoryVerifiedLists, OfflineResolver, PresentationExpectations};
 use rand::SeedableRng;
 use serde_json::{json, Value};
 
@@ -43,6 +43,8 @@ pub(crate) struct Fixtures {
     /// The board's DID document (with its `MedcredLedger` service) and its lists with tlog-proofs.
     pub(crate) ledger_resolver: OfflineResolver,
     pub(crate) source: MemoryStatusSource,
+    /// The memo of checked status list signatures the verifier service keeps across requests.
+    pub(crate) memo: MemoryVerifiedLists,
     pub(crate) trust: TrustList,
 }
 
@@ -72,6 +74,7 @@ impl Fixtures {
             resolver: OfflineResolver::new(),
             ledger_resolver,
             source,
+            memo: MemoryVerifiedLists::new(64),
             trust: trust_list(&[key.did(), BOARD]),
         }
     }

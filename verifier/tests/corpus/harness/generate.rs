@@ -10,7 +10,7 @@ use medcred_verifier::CheckName::Syntax;
 use super::generated::Generated;
 use super::manifest::{fails, generated_case, to_text, Case, Kind, Manifest};
 use super::worlds::WorldName::Board;
-use super::{credentials, dir, presentations, status};
+use super::{credentials, dir, presentations, regressions, status};
 
 /// A case and its committed bytes (empty for a generated input).
 pub(crate) type Made = (Case, Vec<u8>);
@@ -60,6 +60,7 @@ pub(crate) async fn make() -> (Manifest, BTreeMap<String, Vec<u8>>) {
     cases.extend(presentations::cases().await);
     cases.extend(credentials::disclosures().await);
     cases.extend(credentials::malformed().await);
+    cases.extend(regressions::cases().await);
     let mut controls: Vec<Made> = Vec::new();
     controls.extend(credentials::controls().await);
     controls.extend(status::controls().await);

@@ -9,6 +9,7 @@ pub(crate) mod worlds;
 
 mod credentials;
 mod presentations;
+mod regressions;
 mod status;
 
 use std::path::PathBuf;

@@ -57,7 +57,7 @@ async fn license_about(format: Format, subject: &str) -> Value {
 
 /// A Data Integrity presentation by the holder in `format`, carrying one license about the
 /// holder, with `challenge` and `domain` in its proof.
-async fn di_vp(format: Format, challenge: &str, domain: &str) -> String {
+pub(crate) async fn di_vp(format: Format, challenge: &str, domain: &str) -> String {
     let h = holder();
     let vp = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
