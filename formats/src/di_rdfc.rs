@@ -22,6 +22,7 @@ use crate::di_jcs::{
     SignedParts,
 };
 use crate::error::FormatError;
+use crate::iri_escapes;
 use crate::keys::IssuerKey;
 
 /// The cryptosuite name.
@@ -76,7 +77,14 @@ pub async fn hash_data(document: &Value, proof_config: &Value) -> Result<[u8; 64
 }
 
 /// The RDFC-1.0 canonical N-Quads of a JSON-LD document (one sorted line per quad).
+///
+/// A document holding a string whose percent-escapes are not UTF-8 is refused before ssi sees
+/// it (ssi's IRI handling panics on those: see [`crate::iri_escapes`]).
 pub async fn canonicalize(document: &Value) -> Result<String, FormatError> {
+    if let Some(s) = iri_escapes::first_bad_escape(document) {
+        let shown: String = s.chars().take(64).collect();
+        return Err(FormatError::malformed("JSON-LD document", format!("percent-escapes that are not UTF-8 in {shown:?}")));
+    }
     let text = serde_json::to_string(document).map_err(|e| FormatError::malformed("document", e))?;
     let (json, _) = LdValue::parse_str(&text).map_err(|e| FormatError::malformed("document", e))?;
     let loader = loader()?;

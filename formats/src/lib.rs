@@ -12,6 +12,7 @@ pub mod di_jcs;
 pub mod di_rdfc;
 pub mod error;
 pub mod format;
+mod iri_escapes;
 pub mod jcs;
 pub mod jwt;
 pub mod keys;

@@ -140,6 +140,11 @@ impl MasterKey {
     }
 }
 
+/// The sealing context of a hospital's signing key (so a sealed value cannot move to another row).
+pub fn hospital_key_context(hospital_id: &str, key_id: &str) -> String {
+    format!("medcred/hospital-key/v1/{hospital_id}#{key_id}")
+}
+
 /// The master key id a sealed secret names, if it is well-formed.
 pub fn sealed_under(sealed: &[u8]) -> Option<String> {
     (sealed.len() > 1 + ID_LEN && sealed[0] == SEALED_V1).then(|| hex::encode(&sealed[1..1 + ID_LEN]))

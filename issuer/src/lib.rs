@@ -1,10 +1,12 @@
 //! medcred issuer: boards with DIDs and sealed keys, credential issuance in four formats, bulk
-//! import, and the HTTP API (VC-API issue routes, board management, DID documents).
+//! import, and the HTTP API (VC-API issue routes, board management, DID documents, the DID
+//! Configuration linking did:web boards to this deployment's origin).
 
 pub mod api;
 pub mod bulk;
 pub mod clock;
 pub mod did_web;
+pub mod domain_linkage;
 pub mod error;
 pub mod holder;
 pub mod issue;

@@ -89,8 +89,8 @@ impl Issuer {
         &self.inner.public_url
     }
 
-    /// The master key.
-    pub(crate) fn master(&self) -> &MasterKey {
+    /// The master key (for the services that seal their own keys, such as hospitals').
+    pub fn master(&self) -> &MasterKey {
         &self.inner.master
     }
 
@@ -272,8 +272,8 @@ impl Issuer {
         Ok(IssuerKey::new(signing, format!("{}#{}", board.did, row.key_id)))
     }
 
-    /// Re-seal every board key under `new` (master key rotation), in one transaction, and record
-    /// the new key id. The caller then replaces the key file or environment value.
+    /// Re-seal every board key, log key and hospital key under `new` (master key rotation), in
+    /// one transaction, and record the new key id. The caller then replaces the key file or environment value.
     pub async fn reseal_all(&self, new: &MasterKey) -> Result<usize, IssuerError> {
         let mut tx = self.db().begin().await?;
         let keys = tx.all_keys().await?;
@@ -288,8 +288,14 @@ impl Issuer {
             let secret = self.master().open(&l.secret_sealed, &ctx)?;
             tx.reseal_ledger_log(&l.board_id, &new.seal(&secret, &ctx)).await?;
         }
+        let hospital_keys = tx.all_hospital_keys().await?;
+        for k in &hospital_keys {
+            let ctx = crate::keystore::hospital_key_context(&k.hospital_id, &k.key_id);
+            let secret = self.master().open(&k.secret_sealed, &ctx)?;
+            tx.reseal_hospital_key(&k.hospital_id, &k.key_id, &new.seal(&secret, &ctx)).await?;
+        }
         tx.put_setting("master_key_id", &new.id()).await?;
         tx.commit().await?;
-        Ok(keys.len() + logs.len())
+        Ok(keys.len() + logs.len() + hospital_keys.len())
     }
 }

@@ -8,13 +8,17 @@ pub mod testing;
 
 mod boards;
 mod credentials;
+mod hospital_rows;
+mod hospitals;
 mod keys;
 mod ledger;
 mod settings;
 mod status;
 mod tokens;
+mod verifications;
 mod witness_forks;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;
+pub use hospital_rows::*;
 pub use rows::*;

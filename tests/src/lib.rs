@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use medcred_issuer::{Issuer, MasterKey, NewBoard, SystemClock};
+use medcred_registry_service::Registry;
 use medcred_store::Db;
+use medcred_verifier::trust::{Accreditation, TrustList};
+use medcred_web::server::{app_with, AppOptions, STATUS_LIST_TTL_MS};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy)]
@@ -35,17 +38,46 @@ impl Drop for Server {
     }
 }
 
-/// Start a server on `127.0.0.1:0` and create a did:web board for it.
+/// Start a server on `127.0.0.1:0` and create a did:web board for it. No trust list.
 pub async fn start(backend: Backend) -> anyhow::Result<Server> {
+    start_with(backend, false).await
+}
+
+/// [`start`], with a trust list accrediting the board for licenses and patient identities in
+/// US-NJ (what a hospital's own flows require).
+pub async fn start_trusted(backend: Backend) -> anyhow::Result<Server> {
+    start_with(backend, true).await
+}
+
+async fn start_with(backend: Backend, trusted: bool) -> anyhow::Result<Server> {
     let dir = tempfile::tempdir()?;
     let db = match backend {
         Backend::Sqlite => medcred_store::testing::fresh_sqlite(dir.path()).await?,
         Backend::Postgres => medcred_store::testing::fresh_postgres().await?,
     };
-    start_on(db, dir).await
+    start_on(db, dir, trusted).await
 }
 
-async fn start_on(db: Db, dir: tempfile::TempDir) -> anyhow::Result<Server> {
+/// A trust list (unsigned: handed to the verifier directly) accrediting `board`.
+fn trust_list(board: &medcred_store::BoardRow) -> TrustList {
+    let now = chrono::Utc::now().timestamp();
+    TrustList {
+        iss: "did:example:e2e-federation".into(),
+        iat: now,
+        exp: now + 86_400,
+        sequence: 1,
+        entries: vec![Accreditation {
+            did: board.did.clone(),
+            name: board.name.clone(),
+            credential_types: vec!["MedicalLicenseCredential".into(), "PatientIdentityCredential".into()],
+            jurisdictions: vec!["US-NJ".into()],
+            valid_from: None,
+            valid_until: None,
+        }],
+    }
+}
+
+async fn start_on(db: Db, dir: tempfile::TempDir, trusted: bool) -> anyhow::Result<Server> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let port = listener.local_addr()?.port();
     let url = format!("http://localhost:{port}");
@@ -59,7 +91,13 @@ async fn start_on(db: Db, dir: tempfile::TempDir) -> anyhow::Result<Server> {
             host_did: false,
         })
         .await?;
-    let app = medcred_web::server::app(issuer.clone());
+    let app = if trusted {
+        let registry = Registry::new(issuer.clone(), STATUS_LIST_TTL_MS);
+        let options = AppOptions { trust: Some(trust_list(&created.board)), ..AppOptions::default() };
+        app_with(issuer.clone(), registry, options)
+    } else {
+        medcred_web::server::app(issuer.clone())
+    };
     let task = tokio::spawn(async move {
         if let Err(e) = medcred_web::server::serve(listener, app, None).await {
             eprintln!("server stopped: {e:#}");

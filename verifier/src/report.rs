@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use medcred_formats::Format;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -186,6 +187,13 @@ pub struct Report {
     pub types: Vec<String>,
     /// The subject claims (`credentialSubject`, or the disclosed SD-JWT VC claims), or null.
     pub subject: Value,
+    /// The credential's own id (`id`, or `jti` for the JWT formats), from a verified credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The end of the credential's validity (the earliest of `validUntil` and `exp`), from a
+    /// verified credential: what monitoring warns about before it comes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<DateTime<Utc>>,
     /// The checks, in the order they ran.
     pub checks: Vec<Check>,
     /// The verdict the checks imply ([`Verdict::of`]), computed by [`Report::new`].
@@ -205,6 +213,10 @@ struct ReportFields {
     types: Vec<String>,
     #[serde(default)]
     subject: Value,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    valid_until: Option<DateTime<Utc>>,
     checks: Vec<Check>,
 }
 
@@ -217,6 +229,8 @@ impl From<ReportFields> for Report {
         r.verification_method = f.verification_method;
         r.types = f.types;
         r.subject = f.subject;
+        r.id = f.id;
+        r.valid_until = f.valid_until;
         r
     }
 }
@@ -232,6 +246,8 @@ impl Report {
             verification_method: None,
             types: Vec::new(),
             subject: Value::Null,
+            id: None,
+            valid_until: None,
             checks,
             verdict,
         }

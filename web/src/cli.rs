@@ -42,6 +42,9 @@ pub(crate) enum Command {
     /// Manage licensing boards (issuers).
     #[command(subcommand)]
     Board(BoardCommand),
+    /// Manage hospitals (verifier organisations with their own did:web, receipts and monitoring).
+    #[command(subcommand)]
+    Hospital(HospitalCommand),
     /// Issue one credential from a JSON file (the VC-API `credential` object).
     Issue(IssueArgs),
     /// Issue one license per row of a CSV file, with a progress bar and a per-row error report.
@@ -162,8 +165,39 @@ pub(crate) struct ServeArgs {
     /// A key that may sign the trust list (Ed25519 Multikey `z6Mk…` or did:key). Repeatable.
     #[arg(long = "trust-list-key", env = "MEDCRED_TRUST_LIST_KEYS", value_delimiter = ',')]
     pub(crate) trust_list_keys: Vec<String>,
+    /// Seconds between hospital monitoring rounds (watched credentials are also re-checked
+    /// right after each status change this deployment commits).
+    #[arg(long, env = "MEDCRED_MONITOR_EVERY", default_value_t = 300)]
+    pub(crate) monitor_every: u64,
     #[command(flatten)]
     pub(crate) anchor: AnchorArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum HospitalCommand {
+    /// Create a hospital: a did:web, an Ed25519 key sealed at rest (it signs receipts and
+    /// webhooks), and an admin API token (shown once).
+    Create {
+        /// URL-safe short name (2-40 of a-z, 0-9, '-').
+        #[arg(long)]
+        slug: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+    },
+    /// List hospitals.
+    List,
+    /// Mint an API token for a hospital (shown once).
+    Token {
+        /// The hospital's slug.
+        slug: String,
+        /// admin or verifier.
+        #[arg(long, default_value = "verifier")]
+        role: String,
+        /// Who or what it is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use medcred_hospital::{Hospitals, MonitorSettings};
 use medcred_issuer::Issuer;
 use medcred_registry_service::witness::WitnessService;
 use medcred_registry_service::Registry;
@@ -34,33 +35,58 @@ pub fn init_tracing(json: bool) {
 /// How long verifiers may cache a status list (milliseconds): revocations show within this.
 pub const STATUS_LIST_TTL_MS: u64 = 5_000;
 
-/// The whole application router. Starts the registry's committer: call inside a Tokio runtime.
+/// How often hospital monitoring re-checks every watched credential, besides the rounds that
+/// follow each committed batch of this deployment's status changes.
+pub const MONITOR_EVERY: Duration = Duration::from_secs(300);
+
+/// The roles and settings of one deployment beyond its database.
+pub struct AppOptions {
+    /// The witness role, when this deployment witnesses other logs.
+    pub witness: Option<WitnessService>,
+    /// The trust list of accredited boards.
+    pub trust: Option<TrustList>,
+    /// How often hospital monitoring runs a round on its own.
+    pub monitor_every: Duration,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self { witness: None, trust: None, monitor_every: MONITOR_EVERY }
+    }
+}
+
+/// The whole application router. Starts the registry's committer and the hospitals' monitor:
+/// call inside a Tokio runtime.
 pub fn app(issuer: Issuer) -> Router {
     let registry = Registry::new(issuer.clone(), STATUS_LIST_TTL_MS);
-    app_with(issuer, registry, None, None)
+    app_with(issuer, registry, AppOptions::default())
 }
 
 /// The application router over an existing registry (the CLI and tests share its committer),
-/// with the witness routes when this deployment is a witness, and `trust` for issuer trust.
-pub fn app_with(
-    issuer: Issuer,
-    registry: Registry,
-    witness: Option<WitnessService>,
-    trust: Option<TrustList>,
-) -> Router {
+/// with the witness routes when this deployment is a witness, `trust` for issuer trust, and the
+/// hospitals' monitor started.
+pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Router {
     let health = Router::new()
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
         .with_state(issuer.clone());
     let generation = registry.clone();
     let generation: Generation = Arc::new(move || generation.generation());
-    let documents = medcred_issuer::router(issuer.clone()).merge(medcred_registry_service::router(registry));
+    let commits = registry.subscribe();
+    let documents = medcred_issuer::router(issuer.clone())
+        .merge(medcred_registry_service::router(registry))
+        .merge(medcred_hospital::public_router(issuer.clone()));
     let verifier = verifier_for(&issuer, documents.clone(), generation);
-    if let Some(list) = trust {
+    if let Some(list) = options.trust {
         verifier.set_trust_list(list);
     }
-    let mut app = documents.merge(medcred_verifier_service::router(verifier)).merge(health);
-    if let Some(w) = witness {
+    let hospitals = Hospitals::new(&issuer, verifier.clone(), MonitorSettings::default());
+    hospitals.spawn_monitor(options.monitor_every, Some(commits));
+    let mut app = documents
+        .merge(medcred_verifier_service::router(verifier))
+        .merge(medcred_hospital::router(hospitals))
+        .merge(health);
+    if let Some(w) = options.witness {
         app = app.merge(medcred_registry_service::witness::router(w));
     }
     app.layer(TraceLayer::new_for_http())

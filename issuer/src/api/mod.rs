@@ -35,6 +35,7 @@ pub fn router(issuer: Issuer) -> Router {
         .route("/boards/{slug}/credentials", get(boards::list))
         .route("/boards/{slug}/did.json", get(public::board_did))
         .route("/.well-known/did.json", get(public::host_did))
+        .route("/.well-known/did-configuration.json", get(public::did_configuration))
         .route(medcred_model::context::CONTEXT_PATH, get(public::context))
         .layer(DefaultBodyLimit::max(MAX_ISSUE_BODY))
         .merge(bulk)

@@ -1,5 +1,7 @@
 //! Public routes: board DID documents (did:web method: `/.well-known/did.json` for a host DID,
-//! `/boards/{slug}/did.json` for `did:web:host:boards:slug`) and the medcred JSON-LD context.
+//! `/boards/{slug}/did.json` for `did:web:host:boards:slug`), the DID Configuration linking them
+//! to this origin (DIF Well-Known DID Configuration: `/.well-known/did-configuration.json`) and
+//! the medcred JSON-LD context.
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -34,6 +36,14 @@ pub(crate) async fn board_did(State(issuer): State<Issuer>, Path(slug): Path<Str
 pub(crate) async fn host_did(State(issuer): State<Issuer>) -> Result<Response, ApiError> {
     let host = did_web_host(issuer.public_url()).map_err(|e| IssuerError::Internal(e.to_string()))?;
     document_for(&issuer, &format!("did:web:{host}")).await
+}
+
+/// `GET /.well-known/did-configuration.json`: a Domain Linkage Credential (JWT) for each did:web
+/// board of this deployment; 404 when there is none.
+pub(crate) async fn did_configuration(State(issuer): State<Issuer>) -> Result<Response, ApiError> {
+    let resource = issuer.did_configuration().await?;
+    Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")], resource.to_string())
+        .into_response())
 }
 
 /// `GET /ns/credentials/v1`: the bundled JSON-LD context.

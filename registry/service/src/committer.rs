@@ -5,7 +5,6 @@
 //! changes that queue while a batch commits form the next batch.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use medcred_issuer::Issuer;
@@ -15,7 +14,7 @@ use medcred_registry::status::{
 use medcred_store::{BoardRow, StatusChangeRow, StatusListRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::error::RegistryError;
 use crate::ledger;
@@ -89,7 +88,7 @@ impl Job {
 #[derive(Clone)]
 pub struct Committer {
     queue: mpsc::Sender<Job>,
-    generation: Arc<AtomicU64>,
+    generation: Arc<watch::Sender<u64>>,
 }
 
 impl Committer {
@@ -97,7 +96,7 @@ impl Committer {
     /// sent to `committed` (witness cosigning, anchoring), if given.
     pub fn start(issuer: Issuer, committed: Option<mpsc::UnboundedSender<BoardRow>>) -> Committer {
         let (queue, rx) = mpsc::channel(MAX_BATCH * 4);
-        let generation = Arc::new(AtomicU64::new(0));
+        let generation = Arc::new(watch::Sender::new(0));
         tokio::spawn(run(issuer, rx, committed, generation.clone()));
         Committer { queue, generation }
     }
@@ -106,7 +105,13 @@ impl Committer {
     /// answered, so a cache stamped with an older generation knows it may be stale (the
     /// verifier's cache of this deployment's own status lists).
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+        *self.generation.borrow()
+    }
+
+    /// A receiver that sees [`Committer::generation`] move: woken after each committed batch
+    /// (hospital monitoring re-checks what it watches then).
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.generation.subscribe()
     }
 
     async fn send(
@@ -142,7 +147,7 @@ async fn run(
     issuer: Issuer,
     mut rx: mpsc::Receiver<Job>,
     committed: Option<mpsc::UnboundedSender<BoardRow>>,
-    generation: Arc<AtomicU64>,
+    generation: Arc<watch::Sender<u64>>,
 ) {
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
@@ -167,11 +172,11 @@ async fn run(
 }
 
 /// Apply one board's jobs and answer them; the board when something was appended.
-async fn commit_group(issuer: &Issuer, jobs: Vec<Job>, generation: &AtomicU64) -> Option<BoardRow> {
+async fn commit_group(issuer: &Issuer, jobs: Vec<Job>, generation: &watch::Sender<u64>) -> Option<BoardRow> {
     let board = jobs.first().map(|j| j.board().clone())?;
     match apply(issuer, &board, &jobs).await {
         Ok((outcomes, appended)) => {
-            generation.fetch_add(1, Ordering::SeqCst);
+            generation.send_modify(|g| *g += 1);
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 let reply = match job {
                     Job::Change { reply, .. } | Job::Snapshot { reply, .. } => reply,

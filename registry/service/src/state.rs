@@ -98,6 +98,11 @@ impl Registry {
         self.inner.committer.generation()
     }
 
+    /// A receiver woken after each committed batch ([`Committer::subscribe`]).
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.committer.subscribe()
+    }
+
     /// The committer.
     pub fn committer(&self) -> &Committer {
         &self.inner.committer

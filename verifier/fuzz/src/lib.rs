@@ -47,19 +47,6 @@ pub fn expectations() -> PresentationExpectations {
     PresentationExpectations::new(Some("c-7f3a9e".into()), Some("https://hospital.example".into()))
 }
 
-/// Whether to run inputs that hit an open, already-reported engine bug (`MEDCRED_FUZZ_KNOWN_CRASHES=1`).
-static RUN_KNOWN: LazyLock<bool> =
-    LazyLock::new(|| std::env::var("MEDCRED_FUZZ_KNOWN_CRASHES").is_ok_and(|v| v == "1"));
-
-/// Whether `input`, as an eddsa-rdfc-2022 document, may hit the open pct-str panic (corpus cases
-/// `fuzz_rdfc_*`, `known_panic` in tests/corpus/manifest.json): a percent-escape of a byte of
-/// 0x80 or more. Such inputs are skipped (unless `MEDCRED_FUZZ_KNOWN_CRASHES=1`) so that a run
-/// explores past the known crash; delete this once the engine is fixed (the corpus test says when).
-pub fn known_crash(rdfc_document: &str) -> bool {
-    let high_escape = |w: &[u8]| w[0] == b'%' && matches!(w[1], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F');
-    !*RUN_KNOWN && rdfc_document.as_bytes().windows(3).any(|w| high_escape(w) && w[2].is_ascii_hexdigit())
-}
-
 fn passed(checks: &[medcred_verifier::Check], name: CheckName) -> bool {
     checks.iter().any(|c| c.name == name && c.outcome == Outcome::Passed)
 }

@@ -1,16 +1,18 @@
 //! did:web DIDs to the URL of their DID document (did:web method spec §3.2): `did:web:host` →
 //! `https://host/.well-known/did.json`, `did:web:host%3A8080:a:b` → `https://host:8080/a/b/did.json`.
 //! Loopback and private IPv4 hosts (and `localhost`) use http, as ssi does, for local deployments.
+//! The same origin serves the host's DID Configuration (domain linkage) at
+//! `/.well-known/did-configuration.json` ([`configuration_url`]).
 
+use medcred_verifier::linkage::DID_CONFIGURATION_PATH;
 use medcred_verifier::ResolveError;
 
 /// The document URL of a `did:web`.
 pub fn document_url(did: &str) -> Result<String, ResolveError> {
     let rest = did.strip_prefix("did:web:").ok_or(ResolveError::InvalidDid)?;
     let mut parts = rest.split(':');
-    let host = parts.next().filter(|h| !h.is_empty()).ok_or(ResolveError::InvalidDid)?.replace("%3A", ":");
-    let host_ok = host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    if !host_ok || host.contains('#') || rest.contains('?') || rest.contains('/') {
+    let origin = origin(parts.next().unwrap_or_default())?;
+    if rest.contains('?') || rest.contains('/') {
         return Err(ResolveError::InvalidDid);
     }
     let path: Vec<&str> = parts.collect();
@@ -23,12 +25,28 @@ pub fn document_url(did: &str) -> Result<String, ResolveError> {
     if !path.iter().all(segment_ok) {
         return Err(ResolveError::InvalidDid);
     }
-    let scheme = if is_local(&host) { "http" } else { "https" };
     Ok(if path.is_empty() {
-        format!("{scheme}://{host}/.well-known/did.json")
+        format!("{origin}/.well-known/did.json")
     } else {
-        format!("{scheme}://{host}/{}/did.json", path.join("/"))
+        format!("{origin}/{}/did.json", path.join("/"))
     })
+}
+
+/// The origin serving the did:web host `host` as written in the DID (`board.example`,
+/// `localhost%3A8080`): `https://host[:port]`, or `http://` for a local host.
+pub fn origin(host: &str) -> Result<String, ResolveError> {
+    let host = host.replace("%3A", ":");
+    let host_ok = host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if host.is_empty() || !host_ok {
+        return Err(ResolveError::InvalidDid);
+    }
+    let scheme = if is_local(&host) { "http" } else { "https" };
+    Ok(format!("{scheme}://{host}"))
+}
+
+/// Where the origin serving the did:web host `host` publishes its DID Configuration.
+pub fn configuration_url(host: &str) -> Result<String, ResolveError> {
+    Ok(format!("{}{DID_CONFIGURATION_PATH}", origin(host)?))
 }
 
 /// `localhost`, loopback and private IPv4 hosts (with or without a port).
@@ -72,6 +90,19 @@ mod tests {
             "did:web:a.example::x",
         ] {
             assert_eq!(document_url(bad), Err(ResolveError::InvalidDid), "{bad}");
+        }
+    }
+
+    #[test]
+    fn maps_hosts_to_their_did_configuration() {
+        assert_eq!(
+            configuration_url("identity.foundation").expect("url"),
+            "https://identity.foundation/.well-known/did-configuration.json"
+        );
+        assert_eq!(origin("localhost%3A8080").expect("origin"), "http://localhost:8080");
+        assert_eq!(origin("10.0.0.7").expect("origin"), "http://10.0.0.7");
+        for bad in ["", "a b", "a/b", "a#b", "a%2Fb"] {
+            assert_eq!(origin(bad), Err(ResolveError::InvalidDid), "{bad}");
         }
     }
 }

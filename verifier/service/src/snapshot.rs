@@ -1,13 +1,17 @@
-//! What one verification sees: the DID documents and status lists fetched for it so far, served
-//! to the engine through its synchronous traits. A lookup of something not fetched yet is
+//! What one verification sees: the DID documents, status lists and DID Configuration resources
+//! fetched for it so far, served to the engine through its synchronous traits. A lookup of something not fetched yet is
 //! answered "unavailable" and remembered, so the caller can fetch it and run the engine again.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
-use medcred_verifier::{DidResolver, FetchedStatusList, ResolveError, StatusSource, StatusSourceError};
+use medcred_verifier::{
+    DidResolver, FetchedConfiguration, FetchedStatusList, LinkageSource, LinkageSourceError, ResolveError,
+    StatusSource, StatusSourceError,
+};
 use serde_json::Value;
 
+use crate::did_web::origin;
 use crate::sources::{DidResult, ListResult, Sources};
 
 /// Something the engine asked for that was not there.
@@ -15,6 +19,8 @@ use crate::sources::{DidResult, ListResult, Sources};
 pub(crate) enum Need {
     Did(String),
     List(String),
+    /// The DID Configuration of a did:web host.
+    Configuration(String),
 }
 
 /// The engine's view of the outside world during one verification.
@@ -22,6 +28,7 @@ pub(crate) struct Snapshot<'s> {
     sources: &'s Sources,
     docs: HashMap<String, DidResult>,
     lists: HashMap<String, ListResult>,
+    configurations: HashMap<String, FetchedConfiguration>,
     missing: Mutex<BTreeSet<Need>>,
 }
 
@@ -31,7 +38,13 @@ const MAX_FETCHES: usize = 64;
 
 impl<'s> Snapshot<'s> {
     pub(crate) fn new(sources: &'s Sources) -> Self {
-        Self { sources, docs: HashMap::new(), lists: HashMap::new(), missing: Mutex::new(BTreeSet::new()) }
+        Self {
+            sources,
+            docs: HashMap::new(),
+            lists: HashMap::new(),
+            configurations: HashMap::new(),
+            missing: Mutex::new(BTreeSet::new()),
+        }
     }
 
     /// What the last run asked for and did not find.
@@ -41,7 +54,7 @@ impl<'s> Snapshot<'s> {
 
     /// Fetch `needs` (concurrently) into the snapshot; false when the fetch budget is spent.
     pub(crate) async fn fill(&mut self, needs: BTreeSet<Need>) -> bool {
-        if self.docs.len() + self.lists.len() + needs.len() > MAX_FETCHES {
+        if self.docs.len() + self.lists.len() + self.configurations.len() + needs.len() > MAX_FETCHES {
             return false;
         }
         let sources = self.sources;
@@ -49,6 +62,9 @@ impl<'s> Snapshot<'s> {
             match &need {
                 Need::Did(did) => (need.clone(), Fill::Did(sources.did_document(did).await)),
                 Need::List(url) => (need.clone(), Fill::List(sources.status_list(url).await)),
+                Need::Configuration(host) => {
+                    (need.clone(), Fill::Configuration(sources.did_configuration(host).await))
+                }
             }
         }))
         .await;
@@ -59,6 +75,9 @@ impl<'s> Snapshot<'s> {
                 }
                 (Need::List(url), Fill::List(list)) => {
                     self.lists.insert(url, list);
+                }
+                (Need::Configuration(host), Fill::Configuration(c)) => {
+                    self.configurations.insert(host, c);
                 }
                 _ => {}
             }
@@ -76,6 +95,7 @@ impl<'s> Snapshot<'s> {
 enum Fill {
     Did(DidResult),
     List(ListResult),
+    Configuration(FetchedConfiguration),
 }
 
 impl DidResolver for Snapshot<'_> {
@@ -101,5 +121,19 @@ impl StatusSource for Snapshot<'_> {
         }
         self.missing(Need::List(url.to_owned()));
         Err(StatusSourceError::Unavailable("not fetched".into()))
+    }
+}
+
+impl LinkageSource for Snapshot<'_> {
+    fn did_configuration(&self, host: &str) -> FetchedConfiguration {
+        if let Some(c) = self.configurations.get(host) {
+            return c.clone();
+        }
+        if let Some(c) = self.sources.peek_configuration(host) {
+            return c;
+        }
+        self.missing(Need::Configuration(host.to_owned()));
+        let resource = Err(LinkageSourceError::Unavailable("not fetched".into()));
+        FetchedConfiguration { origin: origin(host).unwrap_or_else(|_| host.to_owned()), resource }
     }
 }

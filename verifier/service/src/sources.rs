@@ -6,19 +6,29 @@
 //! tried first, then `U` itself (another issuer's list, unproven); a token list `…/{n}/token` is
 //! fetched as is, with the tlog-proof of `…/{n}/revocation/bundle`, whose snapshot leaf records
 //! both bitstrings of the list.
+//!
+//! DID Configuration resources (domain linkage) are fetched per did:web host from
+//! `<origin>/.well-known/did-configuration.json`; an origin that publishes none (404) is
+//! remembered for [`NOT_PUBLISHED_TTL`], so issuers without one cost no fetch on most requests.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use medcred_verifier::{DidResolver, FetchedStatusList, OfflineResolver, ResolveError, StatusSourceError};
+use medcred_verifier::{
+    DidResolver, FetchedConfiguration, FetchedStatusList, LinkageSourceError, OfflineResolver, ResolveError,
+    StatusSourceError,
+};
 use serde_json::Value;
 
 use crate::cache::TtlCache;
-use crate::did_web::document_url;
+use crate::did_web::{configuration_url, document_url, origin};
 use crate::fetch::{FetchError, Fetched, Fetcher};
 
 /// How long a failure is remembered (so a down server is not asked on every request).
 const NEGATIVE_TTL: Duration = Duration::from_secs(2);
+
+/// How long an origin's answer that it publishes no DID Configuration is remembered.
+pub const NOT_PUBLISHED_TTL: Duration = Duration::from_secs(60);
 
 /// A DID resolution outcome.
 pub type DidResult = Result<Value, ResolveError>;
@@ -30,12 +40,13 @@ pub struct Sources {
     fetcher: Arc<dyn Fetcher>,
     docs: TtlCache<DidResult>,
     lists: TtlCache<ListResult>,
+    configurations: TtlCache<FetchedConfiguration>,
 }
 
 impl Sources {
     /// Sources fetching through `fetcher`.
     pub fn new(fetcher: Arc<dyn Fetcher>) -> Self {
-        Self { fetcher, docs: TtlCache::new(), lists: TtlCache::new() }
+        Self { fetcher, docs: TtlCache::new(), lists: TtlCache::new(), configurations: TtlCache::new() }
     }
 
     /// The DID document of `did`, if it can be had without waiting (derived or cached).
@@ -50,6 +61,38 @@ impl Sources {
     /// The cached list at `url`, if fresh.
     pub(crate) fn peek_list(&self, url: &str) -> Option<ListResult> {
         self.lists.peek(url, self.fetcher.generation(url))
+    }
+
+    /// The cached DID Configuration of the did:web host `host`, if fresh.
+    pub(crate) fn peek_configuration(&self, host: &str) -> Option<FetchedConfiguration> {
+        let url = configuration_url(host).ok()?;
+        self.configurations.peek(host, self.fetcher.generation(&url))
+    }
+
+    /// The DID Configuration resource published by the origin serving the did:web host `host`
+    /// (as written in the DID).
+    pub async fn did_configuration(&self, host: &str) -> FetchedConfiguration {
+        let (origin, url) = match (origin(host), configuration_url(host)) {
+            (Ok(origin), Ok(url)) => (origin, url),
+            _ => {
+                let why = LinkageSourceError::Unavailable(format!("{host:?} is not a did:web host"));
+                return FetchedConfiguration { origin: host.to_owned(), resource: Err(why) };
+            }
+        };
+        self.configurations
+            .get_or_fetch(host, self.fetcher.generation(&url), || async {
+                let fetched = self.fetcher.get(&url).await;
+                let ttl = match &fetched {
+                    Err(FetchError::NotFound) => NOT_PUBLISHED_TTL,
+                    other => ttl_of(other),
+                };
+                let resource = fetched.map(|f| f.body).map_err(|e| match e {
+                    FetchError::NotFound => LinkageSourceError::NotPublished,
+                    other => LinkageSourceError::Unavailable(other.to_string()),
+                });
+                (FetchedConfiguration { origin, resource }, ttl)
+            })
+            .await
     }
 
     /// Resolve `did`: did:key and did:jwk are derived; did:web is fetched (and checked to be the
@@ -137,6 +180,11 @@ impl Sources {
     /// Cache (hits, misses) for DID documents and for status lists.
     pub fn cache_counts(&self) -> ((u64, u64), (u64, u64)) {
         (self.docs.counts(), self.lists.counts())
+    }
+
+    /// Cache (hits, misses) for DID Configuration resources.
+    pub fn configuration_cache_counts(&self) -> (u64, u64) {
+        self.configurations.counts()
     }
 }
 

@@ -16,8 +16,8 @@ use medcred_verifier::{
 use crate::snapshot::Snapshot;
 use crate::sources::Sources;
 
-/// Engine runs per verification: issuer documents, then status lists, then what a presentation's
-/// credentials add.
+/// Engine runs per verification: issuer documents, then status lists and the issuers' DID
+/// Configurations (domain linkage), then what a presentation's credentials add.
 pub const MAX_ROUNDS: usize = 4;
 
 /// Where time comes from (tests pin it).
@@ -146,6 +146,7 @@ impl Verifier {
         let s = &self.inner.settings;
         let mut ctx = VerifyContext::new(snapshot, now)
             .with_status_source(snapshot)
+            .with_linkage_source(snapshot)
             .with_skew(s.skew)
             .with_max_checkpoint_age(s.max_checkpoint_age)
             .with_verified_lists(&self.inner.verified_lists)

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use medcred_registry::witness::WitnessPolicy;
 
 use crate::danger::Danger;
+use crate::linkage::LinkageSource;
 use crate::report::CheckName;
 use crate::resolve::DidResolver;
 use crate::status::{StatusSource, VerifiedLists};
@@ -31,6 +32,9 @@ pub struct VerifyContext<'a> {
     pub resolver: &'a dyn DidResolver,
     /// Gives the status lists (and their ledger proofs) that credentials point at.
     pub status: Option<&'a dyn StatusSource>,
+    /// Gives the DID Configuration resources of did:web issuers' origins (domain linkage,
+    /// reported in the issuer trust check). Without one, domain linkage is not looked at.
+    pub linkage: Option<&'a dyn LinkageSource>,
     /// The verifier's clock (never read by the engine itself).
     pub now: DateTime<Utc>,
     /// Allowed clock difference on validity bounds (its absolute value is used).
@@ -63,6 +67,7 @@ impl<'a> VerifyContext<'a> {
         Self {
             resolver,
             status: None,
+            linkage: None,
             now,
             skew: DEFAULT_SKEW,
             witness_policy: None,
@@ -101,6 +106,11 @@ impl<'a> VerifyContext<'a> {
         Self { status: Some(source), ..self }
     }
 
+    /// Check did:web issuers' domain linkage with DID Configuration resources from `source`.
+    pub fn with_linkage_source(self, source: &'a dyn LinkageSource) -> Self {
+        Self { linkage: Some(source), ..self }
+    }
+
     /// Allow `skew` of clock difference on validity bounds.
     pub fn with_skew(self, skew: Duration) -> Self {
         Self { skew, ..self }
@@ -126,6 +136,7 @@ impl fmt::Debug for VerifyContext<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyContext")
             .field("status", &self.status.is_some())
+            .field("linkage", &self.linkage.is_some())
             .field("now", &self.now)
             .field("skew", &self.skew)
             .field("witness_policy", &self.witness_policy)

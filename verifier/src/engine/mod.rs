@@ -3,8 +3,9 @@
 //! Steps (DESIGN.md, Verification): syntax (detect the format, read what the credential claims)
 //! → issuer binding (the proof's verification method is the issuer's and listed under its
 //! `assertionMethod`; ssi does not check this) → proof (only with a key that passed the binding)
-//! → issuer trust (the trust list accredits the issuer for this type and jurisdiction; advisory
-//! unless the context requires it) → validity period (clock passed in) → status (lists from a
+//! → issuer trust (the trust list accredits the issuer for this type and jurisdiction, and a
+//! did:web issuer's origin does not refute its DID, see [`crate::linkage`]; advisory unless the
+//! context requires it) → validity period (clock passed in) → status (lists from a
 //! [`crate::StatusSource`], proven against the issuer's ledger; see [`crate::status`]) → schema
 //! (the credential type's own rules). No I/O, no clock, no panics: every input ends in a report.
 //! Presentations are verified in [`crate::presentation`], each credential through this engine.
@@ -86,11 +87,13 @@ pub(crate) async fn verify_detailed(input: &str, ctx: &VerifyContext<'_>) -> Ver
         Some(claims) => schema::check(detected.format, &claimed.types, claims, ctx.now),
         None => Outcome::could_not_check("not checked: the credential's proof did not pass"),
     };
+    // Domain linkage is looked at only for a credential whose proof verified.
+    let linkage = verified.as_ref().and_then(|_| crate::linkage::check(&claimed.issuer, ctx));
     let checks = vec![
         Check::new(CheckName::Syntax, Outcome::Passed),
         Check::new(CheckName::IssuerBinding, binding),
         Check::new(CheckName::Proof, proof),
-        trust::check(detected.format, &claimed.issuer, &claimed.types, claims, ctx),
+        trust::check(detected.format, &claimed.issuer, &claimed.types, claims, linkage.as_ref(), ctx),
         Check::new(CheckName::ValidityPeriod, validity),
         Check::new(CheckName::Status, status.0).with_detail(status.1),
         Check::new(CheckName::Schema, schema),
@@ -114,6 +117,10 @@ pub(crate) async fn verify_detailed(input: &str, ctx: &VerifyContext<'_>) -> Ver
     report.verification_method = Some(claimed.verification_method);
     report.types = claimed.types;
     report.subject = subject;
+    if let Some(c) = &verified {
+        report.id = c.get("id").or_else(|| c.get("jti")).and_then(Value::as_str).map(str::to_owned);
+        report.valid_until = validity::valid_until(detected.format, c);
+    }
     Verified { report, claims: verified }
 }
 

@@ -7,6 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::report::Outcome;
 
+/// How the reason of a failed validity check begins for a credential past its end.
+pub(crate) const EXPIRED: &str = "expired";
+
 /// Whether `now` lies within every bound the credential states, give or take `skew` (its absolute
 /// value). A credential that states no bound is not applicable; an unreadable bound fails.
 pub(crate) fn check(format: Format, claims: &Map<String, Value>, now: DateTime<Utc>, skew: Duration) -> Outcome {
@@ -44,10 +47,20 @@ pub(crate) fn check(format: Format, claims: &Map<String, Value>, now: DateTime<U
             return Outcome::failed(format!("not yet valid: {name} is {}", show(t)));
         }
         if !is_start && t <= earliest_end {
-            return Outcome::failed(format!("expired: {name} is {}", show(t)));
+            return Outcome::failed(format!("{EXPIRED}: {name} is {}", show(t)));
         }
     }
     Outcome::Passed
+}
+
+/// The end of validity a credential in `format` states: the earliest readable `validUntil` (W3C
+/// formats) or `exp` (JWT formats), if any.
+pub(crate) fn valid_until(format: Format, claims: &Map<String, Value>) -> Option<DateTime<Utc>> {
+    let w3c = matches!(format, Format::EddsaRdfc2022 | Format::EddsaJcs2022 | Format::VcJwt);
+    let jwt = matches!(format, Format::VcJwt | Format::SdJwtVc);
+    let until = w3c.then(|| claims.get("validUntil").and_then(date_time)).flatten();
+    let exp = jwt.then(|| claims.get("exp").and_then(numeric_date)).flatten();
+    until.into_iter().chain(exp).min()
 }
 
 /// An RFC 3339 date-time with a time zone (`dateTimeStamp`, as VC Data Model 2.0 requires).
@@ -89,6 +102,16 @@ mod tests {
 
     fn claims(v: Value) -> Map<String, Value> {
         v.as_object().cloned().expect("object")
+    }
+
+    #[test]
+    fn valid_until_is_the_earliest_stated_end() {
+        let c = claims(json!({"validUntil": "2027-01-01T00:00:00Z", "exp": 1_790_000_000}));
+        assert_eq!(valid_until(Format::EddsaJcs2022, &c), Some(at("2027-01-01T00:00:00Z")));
+        assert_eq!(valid_until(Format::SdJwtVc, &c), DateTime::from_timestamp(1_790_000_000, 0));
+        assert_eq!(valid_until(Format::VcJwt, &c), DateTime::from_timestamp(1_790_000_000, 0));
+        assert_eq!(valid_until(Format::EddsaRdfc2022, &claims(json!({"validUntil": "soon"}))), None);
+        assert_eq!(valid_until(Format::SdJwtVc, &claims(json!({}))), None);
     }
 
     #[test]

@@ -81,6 +81,21 @@ pub async fn verify_presentation(
     }
 }
 
+/// The credentials a presentation carries, each as text the credential engine verifies on its
+/// own (for an SD-JWT, the issuer JWT with the disclosures the holder chose, without the
+/// key-binding JWT). Empty when `input` is not a readable presentation. Nothing is verified: use
+/// it to keep watching what a verified presentation carried.
+pub fn presented_credentials(input: &str) -> Vec<String> {
+    match detect::detect(input) {
+        Ok(Shape::SdJwtKb { presented, .. }) => vec![presented],
+        Ok(Shape::DataIntegrity { document, .. }) => {
+            document.as_object().and_then(|vp| embedded_credentials(vp).ok()).unwrap_or_default()
+        }
+        Ok(Shape::VpJwt { payload, .. }) => embedded_credentials(&payload).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// A report whose syntax check is `syntax` and whose other checks did not run.
 fn unreadable(format: Option<PresentationFormat>, syntax: Outcome) -> PresentationReport {
     let not_run = || Outcome::could_not_check("not run: the input is not a verifiable presentation");

@@ -53,8 +53,8 @@ pub(crate) async fn open(
     }
     let bit = list.list.get(entry.index).map_err(|e| Outcome::failed(format!("{entry}: {e}")))?;
     let problem = (bit != 0).then(|| match purpose {
-        StatusPurpose::Revocation => "revoked".to_owned(),
-        StatusPurpose::Suspension => "suspended".to_owned(),
+        StatusPurpose::Revocation => super::REVOKED.to_owned(),
+        StatusPurpose::Suspension => super::SUSPENDED.to_owned(),
     });
     let expected = vec![Expected { purpose, sha256: snapshot_hash_of(list.list.as_bytes()), exact: true }];
     Ok(ReadList { problem, expected })

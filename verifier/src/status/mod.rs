@@ -53,3 +53,8 @@ pub use memory::MemoryStatusSource;
 pub use source::{FetchedStatusList, StatusSource, StatusSourceError};
 
 pub(crate) use check::{check, has_status};
+
+/// How a failed status check's reason begins for a revoked credential ([`crate::Standing`] reads it).
+pub(crate) const REVOKED: &str = "revoked";
+/// How a failed status check's reason begins for a suspended credential.
+pub(crate) const SUSPENDED: &str = "suspended";

@@ -63,8 +63,8 @@ pub(crate) fn open(
     let value = token.list.get(entry.index).map_err(|e| Outcome::failed(format!("{entry}: {e}")))?;
     let problem = match value {
         token_status::VALID => None,
-        token_status::INVALID => Some("revoked".to_owned()),
-        token_status::SUSPENDED => Some("suspended".to_owned()),
+        token_status::INVALID => Some(super::REVOKED.to_owned()),
+        token_status::SUSPENDED => Some(super::SUSPENDED.to_owned()),
         other => Some(format!("not valid (status 0x{other:02x})")),
     };
     Ok(ReadList { problem, expected: expected(&token.list) })

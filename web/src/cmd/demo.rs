@@ -5,7 +5,8 @@ use anyhow::Context;
 use medcred_formats::Format;
 use medcred_issuer::{Issuer, NewBoard};
 use medcred_model::IssueRequest;
-use medcred_store::{BoardRow, Role, StoreError};
+use medcred_hospital::{create_hospital, create_hospital_token};
+use medcred_store::{BoardRow, HospitalRole, HospitalRow, Role, StoreError};
 use serde_json::json;
 
 use crate::cli::{Global, ServeArgs};
@@ -65,6 +66,19 @@ async fn seed(issuer: &Issuer) -> anyhow::Result<BoardRow> {
     Ok(board)
 }
 
+/// The demo hospital's slug.
+pub(crate) const DEMO_HOSPITAL: &str = "st-mary";
+
+async fn seed_hospital(issuer: &Issuer) -> anyhow::Result<HospitalRow> {
+    match issuer.db().hospital_by_slug(DEMO_HOSPITAL).await {
+        Ok(h) => Ok(h),
+        Err(StoreError::NotFound(_)) => {
+            Ok(create_hospital(issuer, DEMO_HOSPITAL, "St Mary's Hospital (demo)").await?.hospital)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn self_signed(dir: &std::path::Path) -> anyhow::Result<Tls> {
     let cert = dir.join("demo-cert.pem");
     let key = dir.join("demo-key.pem");
@@ -98,6 +112,8 @@ pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
             g.data_dir.display()
         );
     }
+    let hospital = seed_hospital(&issuer).await.context("seeding the demo hospital")?;
+    let (_, hospital_token) = create_hospital_token(&issuer, &hospital, HospitalRole::Admin, "demo session").await?;
     let count = issuer.db().count_credentials(&board.id).await?;
     println!();
     println!("medcred demo is running at {public_url}");
@@ -106,6 +122,8 @@ pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
     println!("  context:       {public_url}{}", medcred_model::context::CONTEXT_PATH);
     println!("  credentials:   {count} issued (list: GET {public_url}/boards/{}/credentials)", board.slug);
     println!("  admin token:   {}", *token);
+    println!("  demo hospital: {} — {}", hospital.name, hospital.did);
+    println!("  hospital token: {}", *hospital_token);
     println!();
     println!("Issue a license:");
     println!("  curl -s -X POST {public_url}/credentials/issue -H 'authorization: Bearer {}' -H 'content-type: application/json' \\", *token);
@@ -121,6 +139,10 @@ pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
         args.trust_list_keys = vec![key];
     }
     println!("Verify:         POST {public_url}/credentials/verify with {{\"verifiableCredential\": …}}");
+    println!(
+        "As the hospital: POST {public_url}/hospitals/{DEMO_HOSPITAL}/verifications with {{\"verifiableCredential\": …, \"watch\": true}}"
+    );
+    println!("                 (bearer: the hospital token; then …/verifications/{{id}}/receipt, …/watches, …/notifications)");
     println!();
     let app = app_for(&issuer, g, &args).await?;
     let db = issuer.db().clone();

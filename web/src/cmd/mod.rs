@@ -4,6 +4,7 @@ mod anchor;
 mod board;
 mod bulk;
 mod demo;
+mod hospital;
 mod issue;
 mod master_key;
 mod serve;
@@ -21,6 +22,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&cli.global, args).await,
         Command::Demo(args) => demo::run(&cli.global, args).await,
         Command::Board(c) => board::run(&cli.global, c).await,
+        Command::Hospital(c) => hospital::run(&cli.global, c).await,
         Command::Issue(args) => issue::run(&cli.global, args).await,
         Command::IssueBulk(args) => bulk::run(&cli.global, args).await,
         Command::Verify(args) => verify::run(args).await,

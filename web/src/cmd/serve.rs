@@ -54,5 +54,6 @@ pub(crate) async fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> an
         println!("witness key: {}", w.verifier_key());
     }
     tracing::info!(witness = witness.is_some(), peers, anchoring, "registry roles");
-    Ok(server::app_with(issuer.clone(), registry, witness, trust))
+    let monitor_every = std::time::Duration::from_secs(args.monitor_every.max(1));
+    Ok(server::app_with(issuer.clone(), registry, server::AppOptions { witness, trust, monitor_every }))
 }

@@ -113,11 +113,6 @@ pub(crate) fn fails(check: CheckName, reason: &'static str) -> Expect {
     Expect { check, outcome: Expected::Failed, reason: Some(reason), verdict: Verdict::Invalid }
 }
 
-/// `check` failed, for a reason the fix of an open bug will word.
-pub(crate) fn fails_once_fixed(check: CheckName) -> Expect {
-    Expect { check, outcome: Expected::Failed, reason: None, verdict: Verdict::Invalid }
-}
-
 /// `check` could not run, with a reason containing `reason`: could not check.
 pub(crate) fn unchecked(check: CheckName, reason: &'static str) -> Expect {
     Expect { check, outcome: Expected::CouldNotCheck, reason: Some(reason), verdict: Verdict::CouldNotCheck }

@@ -1,0 +1,44 @@
+//! The hospital HTTP API: verification with records and signed receipts, watches, monitoring
+//! notifications, tokens and the webhook; the hospital's public DID document.
+
+mod auth;
+mod hospital;
+mod json;
+mod verifications;
+mod watches;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+
+use medcred_issuer::Issuer;
+
+use crate::service::Hospitals;
+
+/// Largest verification request (a presentation with a few credentials and portraits).
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The public routes: each hospital's DID document (did:web
+/// `did:web:<host>:hospitals:<slug>` → `/hospitals/<slug>/did.json`).
+/// It needs only the issuer's state, so this deployment's verifier can answer hospital DIDs in
+/// process.
+pub fn public_router(issuer: Issuer) -> Router {
+    Router::new().route("/hospitals/{slug}/did.json", get(hospital::did)).with_state(issuer)
+}
+
+/// Every hospital route that needs a token (the public ones are in [`public_router`]).
+pub fn router(hospitals: Hospitals) -> Router {
+    Router::new()
+        .route("/hospitals/{slug}", get(hospital::show))
+        .route("/hospitals/{slug}/tokens", post(hospital::create_token))
+        .route("/hospitals/{slug}/webhook", put(hospital::set_webhook))
+        .route("/hospitals/{slug}/verifications", post(verifications::verify).get(verifications::list))
+        .route("/hospitals/{slug}/verifications/{id}", get(verifications::show))
+        .route("/hospitals/{slug}/verifications/{id}/receipt", get(verifications::receipt))
+        .route("/hospitals/{slug}/watches", post(watches::create).get(watches::list))
+        .route("/hospitals/{slug}/watches/{id}", delete(watches::stop))
+        .route("/hospitals/{slug}/monitor", post(watches::run_round))
+        .route("/hospitals/{slug}/notifications", get(watches::notifications))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(hospitals)
+}
