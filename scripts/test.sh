@@ -18,9 +18,25 @@ psql -h 127.0.0.1 -U postgres -d postgres -Atqc \
   while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db\"" || true; done
 
 cargo fmt --all -- --check
+# The web app's browser half (wasm) for the browser tests, and the browser they drive: Debian's
+# Chromium and playwright-core from npm (no browser download).
+MEDCRED_SITE_ROOT="$(./scripts/build-app.sh)"
+export MEDCRED_SITE_ROOT
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing Debian's chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+export MEDCRED_SCREENSHOTS="$PWD/target/screenshots"
+
 cargo clippy --locked --workspace --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --locked --workspace --no-fail-fast
 else
   cargo test --locked --workspace --no-fail-fast
 fi
+# Bounded fuzzing of the verifier's parsers (cargo-fuzz, libFuzzer): a few seconds per target in
+# CI; FUZZ_SECONDS=300 ./scripts/fuzz.sh for a longer run.
+FUZZ_SECONDS="${FUZZ_SECONDS:-15}" ./scripts/fuzz.sh

@@ -1,6 +1,7 @@
 //! medcred issuer: boards with DIDs and sealed keys, credential issuance in four formats, bulk
 //! import, and the HTTP API (VC-API issue routes, board management, DID documents, the DID
-//! Configuration linking did:web boards to this deployment's origin).
+//! Configuration linking did:web boards to this deployment's origin), and OpenID4VCI delivery of
+//! credentials to wallets.
 
 pub mod api;
 pub mod bulk;
@@ -12,6 +13,7 @@ pub mod holder;
 pub mod issue;
 pub mod keystore;
 pub mod ledger_key;
+pub mod oid4vci;
 pub mod service;
 pub mod status_slots;
 pub mod tokens;

@@ -201,3 +201,30 @@ async fn a_presentation_verifies_over_the_vc_api() {
     assert_eq!(status, 422, "{result:#}");
     assert_eq!(result["errors"][0]["check"], "holder_binding");
 }
+
+/// The deployment publishes a DID Configuration linking its did:web board to its origin (DIF
+/// Well-Known DID Configuration), and its verifier reports the link in the issuer trust check.
+#[tokio::test]
+async fn a_board_credential_shows_its_domain_linkage() {
+    let server = start(Backend::Sqlite).await.expect("server");
+    let http = reqwest::Client::new();
+    let resp = http.get(format!("{}/.well-known/did-configuration.json", server.url)).send().await.expect("get");
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let configuration: Value = resp.json().await.expect("JSON");
+    assert_eq!(configuration["linked_dids"].as_array().map(Vec::len), Some(1), "{configuration}");
+
+    let (status, issued) = post(
+        &http,
+        format!("{}/credentials/issue", server.url),
+        Some(&server.admin_token),
+        &json!({"credential": license(8), "options": {"format": "vc+jwt"}}),
+    )
+    .await;
+    assert_eq!(status, 201, "{issued}");
+    let (status, result) = verify(&http, &server, &issued["verifiableCredential"]).await;
+    assert_eq!(status, 200, "{result:#}");
+    let trust = check(&result, "issuer_trust");
+    let detail = trust["detail"].as_str().unwrap_or_default();
+    assert_eq!(detail, format!("domain linkage: {} verified", server.url), "{trust}");
+}

@@ -13,8 +13,8 @@ use medcred_formats::{Format, IssuerKey};
 use medcred_verifier::linkage::DID_CONFIGURATION_CONTEXT;
 use medcred_verifier::trust::{Accreditation, TrustList};
 use medcred_verifier::{
-    verify_credential_with, Check, CheckName, FetchedConfiguration, LinkageSource, LinkageSourceError, Outcome,
-    Report, Verdict, VerifyContext,
+    verify_credential_with, Check, CheckName, FetchedConfiguration, LinkageSource, LinkageSourceError, Outcome, Report,
+    Verdict, VerifyContext,
 };
 use serde_json::json;
 

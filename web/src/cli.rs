@@ -68,6 +68,8 @@ pub(crate) enum Command {
     Witness(WitnessCommand),
     /// Anchor a board's newest checkpoint on the configured EVM chain now.
     Anchor(AnchorNowArgs),
+    /// A holder's wallet: a key (did:jwk) and the credentials received over OpenID4VCI.
+    Wallet(crate::cmd::wallet::WalletArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,6 +171,10 @@ pub(crate) struct ServeArgs {
     /// right after each status change this deployment commits).
     #[arg(long, env = "MEDCRED_MONITOR_EVERY", default_value_t = 300)]
     pub(crate) monitor_every: u64,
+    /// The web app's static files (the hydration bundle in `<dir>/pkg`, built by
+    /// `scripts/build-app.sh`). Default: `$MEDCRED_SITE_ROOT`, else `./site`.
+    #[arg(long)]
+    pub(crate) site_root: Option<String>,
     #[command(flatten)]
     pub(crate) anchor: AnchorArgs,
 }

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use medcred_app::server::AppState;
 use medcred_hospital::{Hospitals, MonitorSettings};
 use medcred_issuer::Issuer;
 use medcred_registry_service::witness::WitnessService;
@@ -47,11 +48,19 @@ pub struct AppOptions {
     pub trust: Option<TrustList>,
     /// How often hospital monitoring runs a round on its own.
     pub monitor_every: Duration,
+    /// Where the web app's static files are (`<site_root>/pkg`: the hydration bundle that
+    /// `scripts/build-app.sh` builds). Without them the pages still work, unhydrated.
+    pub site_root: String,
+}
+
+/// The default site root: `$MEDCRED_SITE_ROOT`, else `site` in the working directory.
+pub fn default_site_root() -> String {
+    std::env::var("MEDCRED_SITE_ROOT").unwrap_or_else(|_| "site".into())
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
-        Self { witness: None, trust: None, monitor_every: MONITOR_EVERY }
+        Self { witness: None, trust: None, monitor_every: MONITOR_EVERY, site_root: default_site_root() }
     }
 }
 
@@ -82,10 +91,12 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
     }
     let hospitals = Hospitals::new(&issuer, verifier.clone(), MonitorSettings::default());
     hospitals.spawn_monitor(options.monitor_every, Some(commits));
+    let pages = medcred_app::server::router(AppState::new(verifier.clone()), options.site_root);
     let mut app = documents
         .merge(medcred_verifier_service::router(verifier))
         .merge(medcred_hospital::router(hospitals))
-        .merge(health);
+        .merge(health)
+        .merge(pages);
     if let Some(w) = options.witness {
         app = app.merge(medcred_registry_service::witness::router(w));
     }

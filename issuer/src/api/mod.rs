@@ -1,4 +1,5 @@
-//! The issuer's HTTP API: VC-API issue routes, board management, DID documents and contexts.
+//! The issuer's HTTP API: VC-API issue routes, board management, DID documents and contexts, and
+//! the OpenID4VCI routes (`crate::oid4vci`).
 
 mod auth;
 pub use auth::Caller;
@@ -39,5 +40,6 @@ pub fn router(issuer: Issuer) -> Router {
         .route(medcred_model::context::CONTEXT_PATH, get(public::context))
         .layer(DefaultBodyLimit::max(MAX_ISSUE_BODY))
         .merge(bulk)
-        .with_state(issuer)
+        .with_state(issuer.clone())
+        .merge(crate::oid4vci::router(issuer))
 }

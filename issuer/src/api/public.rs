@@ -42,7 +42,10 @@ pub(crate) async fn host_did(State(issuer): State<Issuer>) -> Result<Response, A
 /// board of this deployment; 404 when there is none.
 pub(crate) async fn did_configuration(State(issuer): State<Issuer>) -> Result<Response, ApiError> {
     let resource = issuer.did_configuration().await?;
-    Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")], resource.to_string())
+    Ok((
+        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")],
+        resource.to_string(),
+    )
         .into_response())
 }
 

@@ -62,9 +62,7 @@ impl<'s> Snapshot<'s> {
             match &need {
                 Need::Did(did) => (need.clone(), Fill::Did(sources.did_document(did).await)),
                 Need::List(url) => (need.clone(), Fill::List(sources.status_list(url).await)),
-                Need::Configuration(host) => {
-                    (need.clone(), Fill::Configuration(sources.did_configuration(host).await))
-                }
+                Need::Configuration(host) => (need.clone(), Fill::Configuration(sources.did_configuration(host).await)),
             }
         }))
         .await;

@@ -75,7 +75,10 @@ fn linking(did: &str, origin: &str, key: &IssuerKey) -> Option<String> {
         "credentialSubject": {"id": did, "origin": origin}}});
     let header = json!({"alg": "EdDSA", "kid": key.verification_method()});
     let jwt = sign_compact(&header, claims.to_string().as_bytes(), key).ok()?;
-    Some(json!({"@context": "https://identity.foundation/.well-known/did-configuration/v1", "linked_dids": [jwt]}).to_string())
+    Some(
+        json!({"@context": "https://identity.foundation/.well-known/did-configuration/v1", "linked_dids": [jwt]})
+            .to_string(),
+    )
 }
 
 /// Verify a license-like credential of `board`, counting `checks`.
@@ -84,7 +87,8 @@ async fn verify(board: &Board, checks: Value) -> (StatusCode, Value) {
                     "issuer": board.did, "credentialSubject": {"id": "did:example:1"}});
     let compact = jwt::sign_vc_jwt(&vc, &board.key).expect("sign");
     let clock: Clock = Arc::new(chrono::Utc::now);
-    let verifier = Verifier::new(Sources::new(Arc::new(HttpFetcher::new().expect("client"))), Settings::default(), clock);
+    let verifier =
+        Verifier::new(Sources::new(Arc::new(HttpFetcher::new().expect("client"))), Settings::default(), clock);
     let body = json!({"verifiableCredential": compact, "options": {"checks": checks}}).to_string();
     let req = Request::post("/credentials/verify").header("content-type", "application/json").body(Body::from(body));
     let resp = router(verifier).oneshot(req.expect("request")).await.expect("response");

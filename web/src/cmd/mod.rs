@@ -10,6 +10,7 @@ mod master_key;
 mod serve;
 mod status;
 mod verify;
+pub(crate) mod wallet;
 mod witness;
 
 use medcred_registry_service::Action;
@@ -33,5 +34,6 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::MasterKey(c) => master_key::run(&cli.global, c).await,
         Command::Witness(c) => witness::run(&cli.global, c).await,
         Command::Anchor(args) => anchor::run(&cli.global, args).await,
+        Command::Wallet(args) => wallet::run(&cli.global, args).await,
     }
 }

@@ -55,5 +55,6 @@ pub(crate) async fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> an
     }
     tracing::info!(witness = witness.is_some(), peers, anchoring, "registry roles");
     let monitor_every = std::time::Duration::from_secs(args.monitor_every.max(1));
-    Ok(server::app_with(issuer.clone(), registry, server::AppOptions { witness, trust, monitor_every }))
+    let site_root = args.site_root.clone().unwrap_or_else(server::default_site_root);
+    Ok(server::app_with(issuer.clone(), registry, server::AppOptions { witness, trust, monitor_every, site_root }))
 }

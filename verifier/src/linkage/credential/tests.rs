@@ -115,7 +115,10 @@ fn key_not_under_assertion_method() {
     let jwt = sign(&claims(DID, ORIGIN), &key(2));
     let got = check(&jwt);
     assert!(
-        matches!(&got, Err(LinkageError::Unbound { error: BindingError::NotListed { relationship: "assertionMethod", .. }, .. })),
+        matches!(
+            &got,
+            Err(LinkageError::Unbound { error: BindingError::NotListed { relationship: "assertionMethod", .. }, .. })
+        ),
         "{got:?}"
     );
     let unknown = sign(&claims(DID, ORIGIN), &key(3));

@@ -1,0 +1,153 @@
+//! The HTTP edge of the wallet: fetching offers by reference and metadata, and running the
+//! pre-authorized code flow against an issuer (reqwest, rustls). No redirects are followed, and
+//! answers are read up to a size limit.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+
+use crate::error::WalletError;
+use crate::metadata::{check_url, well_known, AuthorizationServerMetadata, IssuerMetadata};
+use crate::offer::{parse_offer_url, CredentialOffer, OfferRef};
+use crate::protocol::{
+    binding_for, credential_request, credentials_of, error_of, nonce_of, proof_jwt, token_request, TokenResponse,
+};
+use crate::received::{describe, StoredCredential};
+use crate::store::Wallet;
+
+/// Largest answer read from an issuer.
+pub const MAX_RESPONSE: usize = 4 * 1024 * 1024;
+
+/// An OpenID4VCI client.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+}
+
+fn http_error(e: reqwest::Error) -> WalletError {
+    WalletError::Http(e.without_url().to_string())
+}
+
+/// The JSON body of `resp`, or the issuer's error.
+async fn json_of(url: &str, mut resp: Response) -> Result<Value, WalletError> {
+    let status = resp.status();
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(http_error)? {
+        if body.len() + chunk.len() > MAX_RESPONSE {
+            return Err(WalletError::BadResponse { url: url.into(), why: "answer too large".into() });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let value: Option<Value> = serde_json::from_slice(&body).ok();
+    if status.is_success() {
+        return value.ok_or_else(|| WalletError::BadResponse { url: url.into(), why: "not JSON".into() });
+    }
+    if let Some(e) = value.as_ref().and_then(|v| error_of(status.as_u16(), v)) {
+        return Err(e);
+    }
+    Err(WalletError::BadResponse { url: url.into(), why: format!("HTTP {status}") })
+}
+
+impl Client {
+    /// A client with a 30 s timeout.
+    pub fn new() -> Result<Self, WalletError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("medcred-wallet/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(http_error)?;
+        Ok(Client { http })
+    }
+
+    async fn get_json(&self, url: &str) -> Result<Value, WalletError> {
+        check_url(url)?;
+        let resp = self.http.get(url).header("accept", "application/json").send().await.map_err(http_error)?;
+        json_of(url, resp).await
+    }
+
+    /// The offer an offer URL carries or points to.
+    pub async fn resolve_offer(&self, offer_url: &str) -> Result<CredentialOffer, WalletError> {
+        match parse_offer_url(offer_url)? {
+            OfferRef::Value(offer) => Ok(offer),
+            OfferRef::Uri(uri) => CredentialOffer::from_json(self.get_json(&uri).await?),
+        }
+    }
+
+    async fn nonce(&self, metadata: &IssuerMetadata) -> Result<Option<String>, WalletError> {
+        let Some(url) = &metadata.nonce_endpoint else { return Ok(None) };
+        let resp = self.http.post(url).send().await.map_err(http_error)?;
+        let body = json_of(url, resp).await?;
+        nonce_of(&body).map(Some).map_err(|why| WalletError::BadResponse { url: url.clone(), why })
+    }
+
+    /// Receive every credential `offer` offers into `wallet`, with the transaction code `tx_code`
+    /// when the offer asks for one.
+    pub async fn receive(
+        &self,
+        wallet: &mut Wallet,
+        offer: &CredentialOffer,
+        tx_code: Option<&str>,
+    ) -> Result<Vec<StoredCredential>, WalletError> {
+        let grant = offer.pre_authorized()?;
+        if grant.tx_code.is_some() && tx_code.is_none() {
+            return Err(WalletError::TxCodeRequired);
+        }
+        let issuer_id = offer.credential_issuer.as_str();
+        let metadata =
+            IssuerMetadata::from_json(self.get_json(&well_known(issuer_id, "openid-credential-issuer")?).await?, issuer_id)?;
+        for id in &offer.credential_configuration_ids {
+            metadata.configuration(id)?;
+        }
+        let as_id = metadata.authorization_server(grant.authorization_server.as_deref())?;
+        let token_endpoint = match self.get_json(&well_known(&as_id, "oauth-authorization-server")?).await {
+            Ok(v) => AuthorizationServerMetadata::from_json(v, &as_id)?.token_endpoint,
+            Err(e) => metadata.token_endpoint.clone().ok_or(e)?,
+        };
+        check_url(&token_endpoint)?;
+
+        let form = token_request(&grant.code, if grant.tx_code.is_some() { tx_code } else { None });
+        let resp = self.http.post(&token_endpoint).form(&form).send().await.map_err(http_error)?;
+        let token = TokenResponse::from_json(json_of(&token_endpoint, resp).await?)
+            .map_err(|why| WalletError::BadResponse { url: token_endpoint.clone(), why })?;
+
+        let mut received = Vec::new();
+        for id in &offer.credential_configuration_ids {
+            let config = metadata.configuration(id)?;
+            let binding = binding_for(config)?;
+            let mut nonce = self.nonce(&metadata).await?;
+            let mut retried = false;
+            let body = loop {
+                let proof = proof_jwt(wallet.key(), binding, issuer_id, nonce.as_deref(), Utc::now())?;
+                let resp = self
+                    .http
+                    .post(&metadata.credential_endpoint)
+                    .bearer_auth(&token.access_token)
+                    .json(&credential_request(id, &proof))
+                    .send()
+                    .await
+                    .map_err(http_error)?;
+                match json_of(&metadata.credential_endpoint, resp).await {
+                    // A stale nonce: get a fresh one and sign again, once (§8.3.1.2).
+                    Err(WalletError::Refused { status, ref error, .. })
+                        if !retried && status == StatusCode::BAD_REQUEST.as_u16() && error == "invalid_nonce" =>
+                    {
+                        retried = true;
+                        nonce = self.nonce(&metadata).await?;
+                    }
+                    other => break other?,
+                }
+            };
+            let credentials = credentials_of(&body)
+                .map_err(|why| WalletError::BadResponse { url: metadata.credential_endpoint.clone(), why })?;
+            for credential in credentials {
+                let stored = describe(credential, &config.format, id, issuer_id, wallet.key(), Utc::now())?;
+                wallet.add(stored.clone())?;
+                received.push(stored);
+            }
+        }
+        Ok(received)
+    }
+}

@@ -1,0 +1,104 @@
+//! `medcred wallet init|receive|list|show`: a holder's wallet on the command line — a directory
+//! with the holder key (Ed25519, did:jwk, 0600) and the credentials received over OpenID4VCI.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use medcred_wallet::{Client, TxCode, Wallet};
+
+use crate::cli::Global;
+
+/// `medcred wallet …`.
+#[derive(Debug, Args)]
+pub(crate) struct WalletArgs {
+    /// The wallet directory. Default: <data dir>/wallet.
+    #[arg(long, global = true, env = "MEDCRED_WALLET_DIR")]
+    pub(crate) wallet_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) command: WalletCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WalletCommand {
+    /// Create a wallet: a new holder key (did:jwk) in the wallet directory.
+    Init,
+    /// Receive the credential an offer (openid-credential-offer://…) carries or points to.
+    Receive {
+        /// The offer URL, as in the issuer's QR code.
+        offer_url: String,
+        /// The transaction code (PIN) the issuer sent separately; asked on stdin if not given.
+        #[arg(long)]
+        pin: Option<String>,
+    },
+    /// List the credentials in the wallet.
+    List,
+    /// Print one credential (numbered as `list` shows) with what the wallet knows of it.
+    Show {
+        /// Its number in `list`.
+        n: usize,
+    },
+}
+
+fn read_pin(tx: &TxCode) -> anyhow::Result<String> {
+    let mut prompt = String::from("Transaction code");
+    if let Some(d) = &tx.description {
+        prompt = format!("{prompt} ({})", d.chars().take(300).collect::<String>());
+    }
+    eprint!("{prompt}: ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let pin = line.trim().to_owned();
+    anyhow::ensure!(!pin.is_empty(), "no transaction code given");
+    Ok(pin)
+}
+
+async fn receive(dir: &Path, offer_url: &str, pin: Option<String>) -> anyhow::Result<()> {
+    let mut wallet = Wallet::open(dir)?;
+    let client = Client::new()?;
+    let offer = client.resolve_offer(offer_url).await?;
+    eprintln!("offer from {} for {}", offer.credential_issuer, offer.credential_configuration_ids.join(", "));
+    let pin = match (offer.pre_authorized()?.tx_code, pin) {
+        (Some(tx), None) => Some(tokio::task::spawn_blocking(move || read_pin(&tx)).await??),
+        (_, pin) => pin,
+    };
+    let received = client.receive(&mut wallet, &offer, pin.as_deref()).await?;
+    for c in &received {
+        println!("received {} ({}) from {}", c.types.last().map(String::as_str).unwrap_or("credential"), c.format, c.issuer);
+    }
+    Ok(())
+}
+
+pub(crate) async fn run(g: &Global, args: WalletArgs) -> anyhow::Result<()> {
+    let dir = args.wallet_dir.unwrap_or_else(|| g.data_dir.join("wallet"));
+    match args.command {
+        WalletCommand::Init => {
+            let w = Wallet::init(&dir).with_context(|| format!("creating a wallet in {}", dir.display()))?;
+            println!("wallet created in {}", dir.display());
+            println!("holder DID: {}", w.key().did());
+        }
+        WalletCommand::Receive { offer_url, pin } => receive(&dir, &offer_url, pin).await?,
+        WalletCommand::List => {
+            let w = Wallet::open(&dir)?;
+            println!("holder DID: {}", w.key().did());
+            for (i, c) in w.credentials().iter().enumerate() {
+                let kind = c.types.last().map(String::as_str).unwrap_or("-");
+                println!("{:>3}  {:<12} {:<40} {}  {}", i + 1, c.format, kind, c.issuer, c.received_at);
+            }
+            if w.credentials().is_empty() {
+                println!("(no credentials yet: medcred wallet receive <offer-url>)");
+            }
+        }
+        WalletCommand::Show { n } => {
+            let w = Wallet::open(&dir)?;
+            let c = n
+                .checked_sub(1)
+                .and_then(|i| w.credentials().get(i))
+                .with_context(|| format!("no credential {n}; the wallet holds {}", w.credentials().len()))?;
+            println!("{}", serde_json::to_string_pretty(c)?);
+        }
+    }
+    Ok(())
+}
