@@ -58,7 +58,12 @@ async fn fixture(db: Db) -> Fixture {
     let issuer = Issuer::new(db, MasterKey::generate(), clock.clone(), PUBLIC);
     issuer.check_master_key().await.expect("master key");
     let created = issuer
-        .create_board(&NewBoard { slug: "nj-bon".into(), name: "NJ Board of Nursing".into(), did_key: false, host_did: false })
+        .create_board(&NewBoard {
+            slug: "nj-bon".into(),
+            name: "NJ Board of Nursing".into(),
+            did_key: false,
+            host_did: false,
+        })
         .await
         .expect("board");
     Fixture {
@@ -106,7 +111,13 @@ async fn call(app: &Router, method: &str, uri: &str, bearer: Option<&str>, body:
 fn form_encode(pairs: &[(&str, &str)]) -> String {
     let enc = |s: &str| -> String {
         s.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
             .collect()
     };
     pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
@@ -143,7 +154,14 @@ fn patient() -> Value {
 
 /// Issue `credential` in `format` through the VC-API; its id.
 async fn issued(f: &Fixture, credential: Value, format: &str) -> String {
-    let a = call(&f.app, "POST", "/credentials/issue", Some(&f.admin), Some(json!({"credential": credential, "options": {"format": format}}))).await;
+    let a = call(
+        &f.app,
+        "POST",
+        "/credentials/issue",
+        Some(&f.admin),
+        Some(json!({"credential": credential, "options": {"format": format}})),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
     let vc = &a.body["verifiableCredential"];
     let id = vc["id"].as_str().expect("id");
@@ -158,7 +176,9 @@ async fn issued(f: &Fixture, credential: Value, format: &str) -> String {
 
 /// An offer: (response body, pre-authorized code, tx code).
 async fn offer(f: &Fixture, credential_id: &str, body: Value) -> (Value, String, String) {
-    let a = call(&f.app, "POST", &format!("/boards/nj-bon/credentials/{credential_id}/offer"), Some(&f.admin), Some(body)).await;
+    let a =
+        call(&f.app, "POST", &format!("/boards/nj-bon/credentials/{credential_id}/offer"), Some(&f.admin), Some(body))
+            .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
     assert_eq!(a.headers[header::CACHE_CONTROL], "no-store");
     let code = a.body["credential_offer"]["grants"][GRANT]["pre-authorized_code"].as_str().expect("code").to_owned();
@@ -299,12 +319,19 @@ async fn metadata_uses_the_spec_field_names(f: Fixture) {
             let c = &configs[&format!("{kind}_{format}")];
             only_fields(c, CONFIGURATION_FIELDS, "configuration");
             assert_eq!(c["format"], format);
-            assert_eq!(c["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"], json!(["EdDSA", "ES256"]));
+            assert_eq!(
+                c["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"],
+                json!(["EdDSA", "ES256"])
+            );
             let claims = c["credential_metadata"]["claims"].as_array().expect("claims");
             assert!(claims.iter().all(|cl| cl["path"].is_array() && cl["display"][0]["name"].is_string()));
             match format {
                 "dc+sd-jwt" => {
-                    let vct = if kind == "MedicalLicenseCredential" { "https://medcred.org/vct/MedicalLicense" } else { "https://medcred.org/vct/PatientIdentity" };
+                    let vct = if kind == "MedicalLicenseCredential" {
+                        "https://medcred.org/vct/MedicalLicense"
+                    } else {
+                        "https://medcred.org/vct/PatientIdentity"
+                    };
                     assert_eq!(c["vct"], vct);
                     assert_eq!(c["cryptographic_binding_methods_supported"], json!(["jwk"]));
                 }
@@ -360,14 +387,36 @@ async fn offers_by_value_and_by_reference(f: Fixture) {
     // Who may offer what.
     let path = format!("/boards/nj-bon/credentials/{id}/offer");
     assert_eq!(call(&f.app, "POST", &path, None, None).await.status, StatusCode::UNAUTHORIZED);
-    let other = f.issuer.create_board(&NewBoard { slug: "ny-bon".into(), name: "NY".into(), did_key: true, host_did: false }).await.expect("board");
+    let other = f
+        .issuer
+        .create_board(&NewBoard { slug: "ny-bon".into(), name: "NY".into(), did_key: true, host_did: false })
+        .await
+        .expect("board");
     assert_eq!(call(&f.app, "POST", &path, Some(&other.admin_token), None).await.status, StatusCode::NOT_FOUND);
-    let a = call(&f.app, "POST", &format!("/boards/ny-bon/credentials/{id}/offer"), Some(&other.admin_token), None).await;
+    let a =
+        call(&f.app, "POST", &format!("/boards/ny-bon/credentials/{id}/offer"), Some(&other.admin_token), None).await;
     assert_eq!(a.status, StatusCode::NOT_FOUND, "another board's credential");
-    let a = call(&f.app, "POST", "/boards/nj-bon/credentials/urn:uuid:00000000-0000-4000-8000-000000000000/offer", Some(&f.admin), None).await;
+    let a = call(
+        &f.app,
+        "POST",
+        "/boards/nj-bon/credentials/urn:uuid:00000000-0000-4000-8000-000000000000/offer",
+        Some(&f.admin),
+        None,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
-    let a = call(&f.app, "POST", &path, Some(&f.admin), Some(json!({"credential_configuration_id": "PatientIdentityCredential_ldp_vc"}))).await;
-    assert_eq!((a.status, a.body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("credential_configuration_mismatch")));
+    let a = call(
+        &f.app,
+        "POST",
+        &path,
+        Some(&f.admin),
+        Some(json!({"credential_configuration_id": "PatientIdentityCredential_ldp_vc"})),
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("credential_configuration_mismatch"))
+    );
     let a = call(&f.app, "POST", &path, Some(&f.admin), Some(json!({"format": "eddsa-jcs-2022"}))).await;
     assert_eq!((a.status, a.body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("unknown_format")));
     let a = call(&f.app, "POST", &path, Some(&f.admin), Some(json!({"expires_in": 5}))).await;
@@ -376,9 +425,16 @@ async fn offers_by_value_and_by_reference(f: Fixture) {
     let (o, _, _) = offer(&f, &id, Value::Null).await;
     assert_eq!(o["credential_configuration_id"], "MedicalLicenseCredential_dc+sd-jwt");
     let a = call(&f.app, "POST", &path, Some(&f.admin), None).await;
-    assert_eq!((a.status, a.body["credential_configuration_id"].as_str()), (StatusCode::CREATED, Some("MedicalLicenseCredential_dc+sd-jwt")));
+    assert_eq!(
+        (a.status, a.body["credential_configuration_id"].as_str()),
+        (StatusCode::CREATED, Some("MedicalLicenseCredential_dc+sd-jwt"))
+    );
     let a = call(&f.app, "POST", &path, Some(&f.admin), Some(json!({"colour": "blue"}))).await;
-    assert_eq!((a.status, a.body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "unknown member");
+    assert_eq!(
+        (a.status, a.body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_request")),
+        "unknown member"
+    );
 }
 
 /// Run the flow for one offer; the credential endpoint's answer.
@@ -387,10 +443,17 @@ async fn run_flow(f: &Fixture, credential_id: &str, config: &str, holder: &Holde
     let token = access_token(f, &code, &tx).await;
     let nonce = c_nonce(f).await;
     let proof = holder.proof(key_in, PUBLIC, Some(&nonce), f.now().timestamp());
-    let a = credential_request(f, Some(&token), json!({"credential_configuration_id": config, "proofs": {"jwt": [proof]}})).await;
+    let a =
+        credential_request(f, Some(&token), json!({"credential_configuration_id": config, "proofs": {"jwt": [proof]}}))
+            .await;
     // The token is spent by the credential it obtained.
     if a.status == StatusCode::OK {
-        let again = credential_request(f, Some(&token), json!({"credential_configuration_id": config, "proofs": {"jwt": ["x"]}})).await;
+        let again = credential_request(
+            f,
+            Some(&token),
+            json!({"credential_configuration_id": config, "proofs": {"jwt": ["x"]}}),
+        )
+        .await;
         assert_eq!((again.status, again.body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")));
     }
     a
@@ -468,14 +531,20 @@ async fn codes_are_single_use_and_expire(f: Fixture) {
     assert!(a.body["error_description"].as_str().expect("why").contains("expired"));
     assert_eq!(call(&f.app, "GET", &path, None, None).await.status, StatusCode::NOT_FOUND, "an expired offer is gone");
 
-    let a = token_request(&f.app, &[("grant_type", GRANT), ("pre-authorized_code", "made-up"), ("tx_code", "123456")]).await;
+    let a = token_request(&f.app, &[("grant_type", GRANT), ("pre-authorized_code", "made-up"), ("tx_code", "123456")])
+        .await;
     assert_eq!(a.body["error"], "invalid_grant");
 
     // An access token lives five minutes.
     let (_, code, tx) = offer(&f, &id, json!({})).await;
     let token = access_token(&f, &code, &tx).await;
     f.advance(301);
-    let a = credential_request(&f, Some(&token), json!({"credential_configuration_id": "MedicalLicenseCredential_dc+sd-jwt", "proofs": {"jwt": ["x"]}})).await;
+    let a = credential_request(
+        &f,
+        Some(&token),
+        json!({"credential_configuration_id": "MedicalLicenseCredential_dc+sd-jwt", "proofs": {"jwt": ["x"]}}),
+    )
+    .await;
     assert_eq!((a.status, a.body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")));
 }
 
@@ -484,19 +553,32 @@ async fn wrong_pins_lock_the_offer(f: Fixture) {
     let (_, code, tx) = offer(&f, &id, json!({})).await;
     let wrong = if tx == "000000" { "000001" } else { "000000" };
     let a = token_request(&f.app, &[("grant_type", GRANT), ("pre-authorized_code", &code)]).await;
-    assert_eq!((a.status, a.body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "missing tx_code");
+    assert_eq!(
+        (a.status, a.body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_request")),
+        "missing tx_code"
+    );
     let a = token_request(&f.app, &[("grant_type", "authorization_code"), ("code", "x")]).await;
     assert_eq!(a.body["error"], "unsupported_grant_type");
     let a = token_request(&f.app, &[("pre-authorized_code", &code), ("tx_code", &tx)]).await;
     assert_eq!(a.body["error"], "invalid_request", "no grant_type");
     let a = call(&f.app, "POST", "/oid4vci/token", None, Some(json!({"grant_type": GRANT}))).await;
     assert_eq!((a.status, a.body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "JSON body");
-    let a = token_request(&f.app, &[("grant_type", GRANT), ("pre-authorized_code", &code), ("tx_code", &tx), ("tx_code", &tx)]).await;
+    let a = token_request(
+        &f.app,
+        &[("grant_type", GRANT), ("pre-authorized_code", &code), ("tx_code", &tx), ("tx_code", &tx)],
+    )
+    .await;
     assert_eq!(a.body["error"], "invalid_request", "repeated parameter");
     for left in (1..=4).rev() {
-        let a = token_request(&f.app, &[("grant_type", GRANT), ("pre-authorized_code", &code), ("tx_code", wrong)]).await;
+        let a =
+            token_request(&f.app, &[("grant_type", GRANT), ("pre-authorized_code", &code), ("tx_code", wrong)]).await;
         assert_eq!(a.body["error"], "invalid_grant");
-        assert!(a.body["error_description"].as_str().expect("why").contains(&format!("{left} attempts left")), "{}", a.body);
+        assert!(
+            a.body["error_description"].as_str().expect("why").contains(&format!("{left} attempts left")),
+            "{}",
+            a.body
+        );
     }
     let a = token_request(&f.app, &[("grant_type", GRANT), ("pre-authorized_code", &code), ("tx_code", wrong)]).await;
     assert!(a.body["error_description"].as_str().expect("why").contains("no attempts left"));
@@ -551,16 +633,36 @@ async fn bad_requests_are_refused_and_leave_the_token_usable(f: Fixture) {
     let with = |proof: String| json!({"credential_configuration_id": config, "proofs": {"jwt": [proof]}});
 
     let nonce = c_nonce(&f).await;
-    let a = credential_request(&f, Some(&token), with(holder.proof(KeyIn::DidJwk, "https://other.example", Some(&nonce), f.now().timestamp()))).await;
+    let a = credential_request(
+        &f,
+        Some(&token),
+        with(holder.proof(KeyIn::DidJwk, "https://other.example", Some(&nonce), f.now().timestamp())),
+    )
+    .await;
     assert_eq!((a.status, a.body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_proof")), "wrong aud");
-    let a = credential_request(&f, Some(&token), with(holder.proof(KeyIn::DidJwk, PUBLIC, None, f.now().timestamp()))).await;
+    let a = credential_request(&f, Some(&token), with(holder.proof(KeyIn::DidJwk, PUBLIC, None, f.now().timestamp())))
+        .await;
     assert_eq!(a.body["error"], "invalid_proof", "no nonce");
     let a = credential_request(&f, Some(&token), json!({"credential_configuration_id": config})).await;
     assert_eq!(a.body["error"], "invalid_proof", "missing proofs");
-    let a = credential_request(&f, Some(&token), json!({"credential_configuration_id": "NoSuchCredential", "proofs": {"jwt": ["x"]}})).await;
+    let a = credential_request(
+        &f,
+        Some(&token),
+        json!({"credential_configuration_id": "NoSuchCredential", "proofs": {"jwt": ["x"]}}),
+    )
+    .await;
     assert_eq!(a.body["error"], "unknown_credential_configuration");
-    let a = credential_request(&f, Some(&token), json!({"credential_configuration_id": "PatientIdentityCredential_ldp_vc", "proofs": {"jwt": ["x"]}})).await;
-    assert_eq!((a.status, a.body["error"].as_str()), (StatusCode::FORBIDDEN, Some("insufficient_scope")), "not the offered one");
+    let a = credential_request(
+        &f,
+        Some(&token),
+        json!({"credential_configuration_id": "PatientIdentityCredential_ldp_vc", "proofs": {"jwt": ["x"]}}),
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("insufficient_scope")),
+        "not the offered one"
+    );
     let a = credential_request(&f, Some(&token), json!({"credential_identifier": "x", "proofs": {"jwt": ["x"]}})).await;
     assert_eq!(a.body["error"], "invalid_credential_request");
 
@@ -568,12 +670,20 @@ async fn bad_requests_are_refused_and_leave_the_token_usable(f: Fixture) {
     assert_eq!((a.status, a.body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")));
     assert!(a.headers[header::WWW_AUTHENTICATE].to_str().expect("ascii").starts_with("Bearer error=\"invalid_token\""));
     let a = credential_request(&f, None, with("x".into())).await;
-    assert_eq!((a.status, a.headers[header::WWW_AUTHENTICATE].to_str().ok()), (StatusCode::UNAUTHORIZED, Some("Bearer")));
+    assert_eq!(
+        (a.status, a.headers[header::WWW_AUTHENTICATE].to_str().ok()),
+        (StatusCode::UNAUTHORIZED, Some("Bearer"))
+    );
     let a = credential_request(&f, Some(&f.admin), with("x".into())).await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED, "a board token is not an access token");
 
     // None of that spent the token or the nonce (the proofs failed before the nonce was used).
-    let a = credential_request(&f, Some(&token), with(holder.proof(KeyIn::DidJwk, PUBLIC, Some(&nonce), f.now().timestamp()))).await;
+    let a = credential_request(
+        &f,
+        Some(&token),
+        with(holder.proof(KeyIn::DidJwk, PUBLIC, Some(&nonce), f.now().timestamp())),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     let compact = a.body["credentials"][0]["credential"].as_str().expect("vc+jwt");
     let doc = call(&f.app, "GET", "/boards/nj-bon/did.json", None, None).await.body;

@@ -1,7 +1,8 @@
 //! Over real HTTP, on both databases: a board offers a license over OpenID4VCI in each format,
 //! the wallet crate receives it — offer by reference and by value, metadata, token with the PIN,
 //! nonce, key proof — stores it bound to its did:jwk, and the deployment's own VC-API verifier
-//! then verifies what the wallet holds. A wrong PIN is refused with the issuer's error code.
+//! then verifies what the wallet holds. A wrong PIN is refused with the issuer's error code, and a
+//! revoked license is neither offered nor delivered.
 
 use medcred_tests::{start, Backend, Server};
 use medcred_wallet::{Client, Wallet, WalletError};
@@ -69,7 +70,13 @@ fn by_value_url(offer: &Value) -> String {
     let text = offer["credential_offer"].to_string();
     let encoded: String = text
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     format!("openid-credential-offer://?credential_offer={encoded}")
 }
@@ -85,7 +92,11 @@ async fn a_wallet_receives_every_format_and_it_verifies(backend: Backend) {
     for (n, format) in ["dc+sd-jwt", "ldp_vc", "jwt_vc_json"].into_iter().enumerate() {
         let offer = make_offer(&http, &server, &source, format).await;
         // By reference (the QR code's URL) for two formats, by value for the third.
-        let url = if n == 1 { by_value_url(&offer) } else { offer["openid_credential_offer_url"].as_str().expect("url").to_owned() };
+        let url = if n == 1 {
+            by_value_url(&offer)
+        } else {
+            offer["openid_credential_offer_url"].as_str().expect("url").to_owned()
+        };
         let resolved = client.resolve_offer(&url).await.expect("offer resolves");
         assert_eq!(resolved.credential_issuer, server.url);
         let tx = offer["tx_code"].as_str().expect("tx_code");
@@ -95,7 +106,8 @@ async fn a_wallet_receives_every_format_and_it_verifies(backend: Backend) {
         assert_eq!(stored.format, format);
         assert_eq!(stored.issuer, server.board_did);
         assert_eq!(stored.credential_issuer, server.url);
-        let expected_type = if format == "dc+sd-jwt" { "https://medcred.org/vct/MedicalLicense" } else { "MedicalLicenseCredential" };
+        let expected_type =
+            if format == "dc+sd-jwt" { "https://medcred.org/vct/MedicalLicense" } else { "MedicalLicenseCredential" };
         assert_eq!(stored.types.last().map(String::as_str), Some(expected_type));
 
         // The deployment's own verifier verifies what the wallet holds.
@@ -119,7 +131,8 @@ async fn a_wallet_receives_every_format_and_it_verifies(backend: Backend) {
 
     // A wrong PIN: the issuer's invalid_grant comes back as such, and nothing is stored.
     let offer = make_offer(&http, &server, &source, "dc+sd-jwt").await;
-    let resolved = client.resolve_offer(offer["openid_credential_offer_url"].as_str().expect("url")).await.expect("offer");
+    let resolved =
+        client.resolve_offer(offer["openid_credential_offer_url"].as_str().expect("url")).await.expect("offer");
     let tx = offer["tx_code"].as_str().expect("tx");
     let wrong = if tx == "111111" { "222222" } else { "111111" };
     let err = client.receive(&mut wallet, &resolved, Some(wrong)).await.expect_err("wrong PIN");
@@ -130,6 +143,30 @@ async fn a_wallet_receives_every_format_and_it_verifies(backend: Backend) {
     client.receive(&mut wallet, &resolved, Some(tx)).await.expect("the right PIN still works");
     let gone = client.resolve_offer(offer["openid_credential_offer_url"].as_str().expect("url")).await;
     assert!(gone.is_err(), "a redeemed offer cannot be fetched again");
+
+    // Once the board revokes the license, it is not offered again, and an offer made before the
+    // revocation delivers nothing.
+    let pending = make_offer(&http, &server, &source, "ldp_vc").await;
+    let (status, body) = post(
+        &http,
+        format!("{}/boards/e2e/credentials/{source}/status", server.url),
+        Some(&server.admin_token),
+        &json!({"action": "revoke", "reason": "e2e"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post(
+        &http,
+        format!("{}/boards/e2e/credentials/{source}/offer", server.url),
+        Some(&server.admin_token),
+        &json!({}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("credential_revoked")), "{body}");
+    let resolved =
+        client.resolve_offer(pending["openid_credential_offer_url"].as_str().expect("url")).await.expect("offer");
+    let err = client.receive(&mut wallet, &resolved, pending["tx_code"].as_str()).await.expect_err("revoked");
+    assert!(matches!(&err, WalletError::Refused { error, .. } if error == "credential_request_denied"), "{err}");
 }
 
 #[tokio::test]

@@ -96,8 +96,10 @@ impl Client {
             return Err(WalletError::TxCodeRequired);
         }
         let issuer_id = offer.credential_issuer.as_str();
-        let metadata =
-            IssuerMetadata::from_json(self.get_json(&well_known(issuer_id, "openid-credential-issuer")?).await?, issuer_id)?;
+        let metadata = IssuerMetadata::from_json(
+            self.get_json(&well_known(issuer_id, "openid-credential-issuer")?).await?,
+            issuer_id,
+        )?;
         for id in &offer.credential_configuration_ids {
             metadata.configuration(id)?;
         }

@@ -144,7 +144,10 @@ mod tests {
     fn well_known_goes_between_host_and_path() {
         let w = |id: &str| well_known(id, "openid-credential-issuer").expect("url");
         assert_eq!(w("https://issuer.example"), "https://issuer.example/.well-known/openid-credential-issuer");
-        assert_eq!(w("https://issuer.example/tenant"), "https://issuer.example/.well-known/openid-credential-issuer/tenant");
+        assert_eq!(
+            w("https://issuer.example/tenant"),
+            "https://issuer.example/.well-known/openid-credential-issuer/tenant"
+        );
         assert_eq!(w("http://localhost:8080/"), "http://localhost:8080/.well-known/openid-credential-issuer");
         assert!(well_known("http://issuer.example", "x").is_err());
         assert!(well_known("https://issuer.example?a=b", "x").is_err());

@@ -83,9 +83,9 @@ impl CredentialOffer {
             .ok_or_else(|| WalletError::BadOffer("pre-authorized_code is missing".into()))?;
         let tx_code = match grant.get("tx_code") {
             None => None,
-            Some(v) => Some(
-                serde_json::from_value(v.clone()).map_err(|e| WalletError::BadOffer(format!("tx_code: {e}")))?,
-            ),
+            Some(v) => {
+                Some(serde_json::from_value(v.clone()).map_err(|e| WalletError::BadOffer(format!("tx_code: {e}")))?)
+            }
         };
         let authorization_server = grant.get("authorization_server").and_then(Value::as_str).map(str::to_owned);
         Ok(PreAuthorizedGrant { code: code.to_owned(), tx_code, authorization_server })
@@ -121,7 +121,9 @@ pub fn parse_offer_url(s: &str) -> Result<OfferRef, WalletError> {
             check_url(&uri)?;
             Ok(OfferRef::Uri(uri))
         }
-        (Some(_), Some(_)) => Err(WalletError::BadOffer("credential_offer and credential_offer_uri both present".into())),
+        (Some(_), Some(_)) => {
+            Err(WalletError::BadOffer("credential_offer and credential_offer_uri both present".into()))
+        }
         (None, None) => Err(WalletError::BadOffer("neither credential_offer nor credential_offer_uri".into())),
     }
 }
@@ -162,7 +164,8 @@ mod tests {
 
     #[test]
     fn refuses_offers_it_cannot_use() {
-        let by_ref = |uri: &str| parse_offer_url(&format!("openid-credential-offer://?credential_offer_uri={}", encode(uri)));
+        let by_ref =
+            |uri: &str| parse_offer_url(&format!("openid-credential-offer://?credential_offer_uri={}", encode(uri)));
         assert!(matches!(by_ref("http://issuer.example/o"), Err(WalletError::BadUrl { .. })), "plain http");
         assert!(by_ref("http://localhost:8080/o").is_ok(), "http on this machine is fine");
         assert!(parse_offer_url("openid-credential-offer://?x=1").is_err());

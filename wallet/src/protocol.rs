@@ -165,7 +165,10 @@ mod tests {
             assert_eq!(d.header.contains_key("jwk"), binding == Binding::Jwk);
             verify(&d, &VerifierKey::from_jwk(&key.public_jwk()).expect("key")).expect("signed by the holder");
             let c = d.claims().expect("claims");
-            assert_eq!((c["aud"].as_str(), c["nonce"].as_str(), c["iat"].as_i64()), (Some("https://i.example"), Some("n"), Some(now.timestamp())));
+            assert_eq!(
+                (c["aud"].as_str(), c["nonce"].as_str(), c["iat"].as_i64()),
+                (Some("https://i.example"), Some("n"), Some(now.timestamp()))
+            );
             assert!(!c.contains_key("iss"));
         }
     }
@@ -182,7 +185,10 @@ mod tests {
     #[test]
     fn reads_answers_and_errors() {
         assert!(TokenResponse::from_json(json!({"access_token": "t", "token_type": "DPoP"})).is_err());
-        assert_eq!(TokenResponse::from_json(json!({"access_token": "t", "token_type": "bearer"})).expect("ok").access_token, "t");
+        assert_eq!(
+            TokenResponse::from_json(json!({"access_token": "t", "token_type": "bearer"})).expect("ok").access_token,
+            "t"
+        );
         let e = error_of(400, &json!({"error": "invalid_grant", "error_description": "wrong"})).expect("error");
         assert!(matches!(e, WalletError::Refused { status: 400, ref error, .. } if error == "invalid_grant"));
         assert!(error_of(200, &json!({"ok": true})).is_none());

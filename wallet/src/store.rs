@@ -122,7 +122,8 @@ impl Wallet {
     fn save(&self) -> Result<(), WalletError> {
         let path = self.dir.join(WALLET_FILE);
         let tmp = self.dir.join(format!("{WALLET_FILE}.{}.tmp", uuid::Uuid::new_v4().simple()));
-        let file = WalletFile { version: VERSION, holder: self.key.did().to_owned(), credentials: self.credentials.clone() };
+        let file =
+            WalletFile { version: VERSION, holder: self.key.did().to_owned(), credentials: self.credentials.clone() };
         let text = serde_json::to_vec_pretty(&file).map_err(|e| storage(&path, e))?;
         write_private(&tmp, &text)?;
         fs::rename(&tmp, &path).map_err(|e| {

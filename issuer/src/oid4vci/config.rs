@@ -21,10 +21,18 @@ pub struct Configuration {
 /// Every configuration this issuer offers, in metadata order.
 pub const CONFIGURATIONS: [Configuration; 6] = [
     Configuration { id: "MedicalLicenseCredential_dc+sd-jwt", kind: CredentialKind::License, format: Format::SdJwtVc },
-    Configuration { id: "MedicalLicenseCredential_ldp_vc", kind: CredentialKind::License, format: Format::EddsaRdfc2022 },
+    Configuration {
+        id: "MedicalLicenseCredential_ldp_vc",
+        kind: CredentialKind::License,
+        format: Format::EddsaRdfc2022,
+    },
     Configuration { id: "MedicalLicenseCredential_jwt_vc_json", kind: CredentialKind::License, format: Format::VcJwt },
     Configuration { id: "PatientIdentityCredential_dc+sd-jwt", kind: CredentialKind::Patient, format: Format::SdJwtVc },
-    Configuration { id: "PatientIdentityCredential_ldp_vc", kind: CredentialKind::Patient, format: Format::EddsaRdfc2022 },
+    Configuration {
+        id: "PatientIdentityCredential_ldp_vc",
+        kind: CredentialKind::Patient,
+        format: Format::EddsaRdfc2022,
+    },
     Configuration { id: "PatientIdentityCredential_jwt_vc_json", kind: CredentialKind::Patient, format: Format::VcJwt },
 ];
 
@@ -113,9 +121,10 @@ pub fn claims_of(kind: CredentialKind) -> &'static [ClaimName] {
 /// English display name and description of a credential type.
 pub fn display_of(kind: CredentialKind) -> (&'static str, &'static str) {
     match kind {
-        CredentialKind::License => {
-            ("Medical license", "A professional license issued by a licensing board, with its status on the board's ledger")
-        }
+        CredentialKind::License => (
+            "Medical license",
+            "A professional license issued by a licensing board, with its status on the board's ledger",
+        ),
         CredentialKind::Patient => {
             ("Patient identity", "A patient's identity; the holder may disclose only what is asked, e.g. age over 18")
         }

@@ -72,9 +72,7 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Oid4vciError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Err(Oid4vciError::NoToken) };
     let value = value.to_str().map_err(|_| Oid4vciError::InvalidToken("malformed Authorization header".into()))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
-            Ok(token.trim())
-        }
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
         _ => Err(Oid4vciError::InvalidToken("use the Bearer scheme".into())),
     }
 }
@@ -106,8 +104,9 @@ impl Issuer {
         if !self.db().use_oid4vci_nonce(proof.nonce(), now.timestamp()).await? {
             return Err(Oid4vciError::InvalidNonce("c_nonce unknown, used or expired; get a new one".into()));
         }
-        let configuration = configuration(&offer.configuration_id)
-            .ok_or_else(|| crate::IssuerError::Internal(format!("offered configuration {:?}", offer.configuration_id)))?;
+        let configuration = configuration(&offer.configuration_id).ok_or_else(|| {
+            crate::IssuerError::Internal(format!("offered configuration {:?}", offer.configuration_id))
+        })?;
         let board = self.db().board(&offer.board_id).await?;
         let cred = self.db().credential(&offer.credential_id).await?;
         if let Err(why) = standing(self, &board, &cred).await? {

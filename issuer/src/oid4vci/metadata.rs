@@ -36,10 +36,7 @@ fn configuration_json(c: &Configuration) -> Value {
             (json!(["did:key", "did:jwk"]), json!(["eddsa-rdfc-2022"]))
         }
         Format::VcJwt | Format::EddsaJcs2022 => {
-            o.insert(
-                "credential_definition".into(),
-                json!({"type": ["VerifiableCredential", c.kind.type_name()]}),
-            );
+            o.insert("credential_definition".into(), json!({"type": ["VerifiableCredential", c.kind.type_name()]}));
             (json!(["did:key", "did:jwk"]), json!(["EdDSA"]))
         }
     };
@@ -49,11 +46,8 @@ fn configuration_json(c: &Configuration) -> Value {
     let claims: Vec<Value> = claims_of(c.kind)
         .iter()
         .map(|claim| {
-            let path: Vec<&str> = if c.format == Format::SdJwtVc {
-                claim.sd_jwt.to_vec()
-            } else {
-                vec!["credentialSubject", claim.w3c]
-            };
+            let path: Vec<&str> =
+                if c.format == Format::SdJwtVc { claim.sd_jwt.to_vec() } else { vec!["credentialSubject", claim.w3c] };
             json!({"path": path, "mandatory": claim.mandatory, "display": [{"name": claim.label, "locale": "en-US"}]})
         })
         .collect();
@@ -116,7 +110,10 @@ mod tests {
         assert_eq!(ldp["credential_definition"]["type"][1], "MedicalLicenseCredential");
         assert_eq!(ldp["credential_metadata"]["claims"][0]["path"], json!(["credentialSubject", "practitionerName"]));
         for (_, c) in m["credential_configurations_supported"].as_object().expect("object") {
-            assert_eq!(c["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"], json!(["EdDSA", "ES256"]));
+            assert_eq!(
+                c["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"],
+                json!(["EdDSA", "ES256"])
+            );
         }
     }
 }

@@ -180,9 +180,10 @@ pub(crate) async fn create(
     };
     let created = issuer.create_offer(&board, &id, &body).await.map_err(|e| match e {
         // Like reinstating a revoked credential: the request is fine, the credential's state is not.
-        IssuerError::BadRequest { code: code @ ("credential_expired" | "credential_revoked" | "credential_suspended"), message } => {
-            ApiError::Http { status: StatusCode::CONFLICT, code, message }
-        }
+        IssuerError::BadRequest {
+            code: code @ ("credential_expired" | "credential_revoked" | "credential_suspended"),
+            message,
+        } => ApiError::Http { status: StatusCode::CONFLICT, code, message },
         other => other.into(),
     })?;
     let public = issuer.public_url();
@@ -234,8 +235,14 @@ mod tests {
         assert_eq!(choose(license, &NewOffer::default()).expect("default").id, "MedicalLicenseCredential_dc+sd-jwt");
         let ldp = NewOffer { format: Some("ldp_vc".into()), ..NewOffer::default() };
         assert_eq!(choose(license, &ldp).expect("ldp").id, "MedicalLicenseCredential_ldp_vc");
-        let other = NewOffer { credential_configuration_id: Some("PatientIdentityCredential_ldp_vc".into()), ..NewOffer::default() };
-        assert!(matches!(choose(license, &other), Err(IssuerError::BadRequest { code: "credential_configuration_mismatch", .. })));
+        let other = NewOffer {
+            credential_configuration_id: Some("PatientIdentityCredential_ldp_vc".into()),
+            ..NewOffer::default()
+        };
+        assert!(matches!(
+            choose(license, &other),
+            Err(IssuerError::BadRequest { code: "credential_configuration_mismatch", .. })
+        ));
         let jcs = NewOffer { format: Some("eddsa-jcs-2022".into()), ..NewOffer::default() };
         assert!(matches!(choose(license, &jcs), Err(IssuerError::BadRequest { code: "unknown_format", .. })));
     }

@@ -212,7 +212,8 @@ mod tests {
         let did = did_jwk(&vk).expect("did");
         let header = json!({"typ": PROOF_TYP, "alg": "EdDSA", "kid": format!("{did}#0")});
         assert_eq!(check_proof(&proof(&signer, header, good_claims()), &expect()).expect("did:jwk").holder(), &did);
-        let mb = medcred_formats::keys::multibase_public(&ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key());
+        let mb =
+            medcred_formats::keys::multibase_public(&ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key());
         let header = json!({"typ": PROOF_TYP, "alg": "EdDSA", "kid": format!("did:key:{mb}#{mb}")});
         let checked = check_proof(&proof(&signer, header, good_claims()), &expect()).expect("did:key");
         assert_eq!(checked.holder().as_str(), format!("did:key:{mb}"));
@@ -223,7 +224,9 @@ mod tests {
         let signer = ed();
         let vk = signer.verifier_key();
         let header = || json!({"typ": PROOF_TYP, "alg": "EdDSA", "jwk": vk.to_jwk()});
-        let why = |header: Value, claims: Value| check_proof(&proof(&signer, header, claims), &expect()).expect_err("refused").0;
+        let why = |header: Value, claims: Value| {
+            check_proof(&proof(&signer, header, claims), &expect()).expect_err("refused").0
+        };
         let mut h = header();
         h["typ"] = json!("JWT");
         assert!(why(h, good_claims()).contains("typ"));

@@ -79,7 +79,8 @@ impl Issuer {
                 return Err(Oid4vciError::UnsupportedGrantType(format!("only {PRE_AUTHORIZED_GRANT} is supported")))
             }
         }
-        let code = req.code.as_ref().ok_or_else(|| Oid4vciError::InvalidRequest("pre-authorized_code is required".into()))?;
+        let code =
+            req.code.as_ref().ok_or_else(|| Oid4vciError::InvalidRequest("pre-authorized_code is required".into()))?;
         if code.len() > 256 {
             return Err(Oid4vciError::InvalidGrant("unknown pre-authorized code".into()));
         }
@@ -99,7 +100,9 @@ impl Issuer {
             return Err(Oid4vciError::InvalidGrant("the pre-authorized code has expired".into()));
         }
         if offer.tx_attempts >= MAX_TX_ATTEMPTS {
-            return Err(Oid4vciError::InvalidGrant("too many wrong transaction codes; ask the board for a new offer".into()));
+            return Err(Oid4vciError::InvalidGrant(
+                "too many wrong transaction codes; ask the board for a new offer".into(),
+            ));
         }
         let tx_code = req.tx_code.as_ref().ok_or_else(|| {
             Oid4vciError::InvalidRequest("tx_code is required: this offer has a transaction code".into())

@@ -66,7 +66,12 @@ async fn receive(dir: &Path, offer_url: &str, pin: Option<String>) -> anyhow::Re
     };
     let received = client.receive(&mut wallet, &offer, pin.as_deref()).await?;
     for c in &received {
-        println!("received {} ({}) from {}", c.types.last().map(String::as_str).unwrap_or("credential"), c.format, c.issuer);
+        println!(
+            "received {} ({}) from {}",
+            c.types.last().map(String::as_str).unwrap_or("credential"),
+            c.format,
+            c.issuer
+        );
     }
     Ok(())
 }

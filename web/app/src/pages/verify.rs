@@ -13,7 +13,16 @@ pub const MAX_INPUT: usize = 1024 * 1024;
 /// Verify `input` and go to its result page.
 #[server(endpoint = "verify")]
 pub async fn verify_input(input: String) -> Result<(), ServerFnError> {
-    let id = crate::server::verify_and_keep(&input).await.map_err(ServerFnError::new)?;
+    let id = match crate::server::verify_and_keep(&input).await {
+        Ok(id) => id,
+        Err(why) => {
+            // The client's mistake: 400, not the 500 server functions answer errors with.
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                resp.set_status(axum::http::StatusCode::BAD_REQUEST);
+            }
+            return Err(ServerFnError::new(why));
+        }
+    };
     leptos_axum::redirect(&format!("/verify/{id}"));
     Ok(())
 }
