@@ -83,7 +83,10 @@ pub async fn hash_data(document: &Value, proof_config: &Value) -> Result<[u8; 64
 pub async fn canonicalize(document: &Value) -> Result<String, FormatError> {
     if let Some(s) = iri_escapes::first_bad_escape(document) {
         let shown: String = s.chars().take(64).collect();
-        return Err(FormatError::malformed("JSON-LD document", format!("percent-escapes that are not UTF-8 in {shown:?}")));
+        return Err(FormatError::malformed(
+            "JSON-LD document",
+            format!("percent-escapes that are not UTF-8 in {shown:?}"),
+        ));
     }
     let text = serde_json::to_string(document).map_err(|e| FormatError::malformed("document", e))?;
     let (json, _) = LdValue::parse_str(&text).map_err(|e| FormatError::malformed("document", e))?;

@@ -19,9 +19,7 @@ pub(crate) fn first_bad_escape(value: &Value) -> Option<&str> {
     match value {
         Value::String(s) => bad(s).then_some(s.as_str()),
         Value::Array(items) => items.iter().find_map(first_bad_escape),
-        Value::Object(map) => {
-            map.iter().find_map(|(k, v)| if bad(k) { Some(k.as_str()) } else { first_bad_escape(v) })
-        }
+        Value::Object(map) => map.iter().find_map(|(k, v)| if bad(k) { Some(k.as_str()) } else { first_bad_escape(v) }),
         Value::Null | Value::Bool(_) | Value::Number(_) => None,
     }
 }
@@ -36,9 +34,7 @@ fn bad(s: &str) -> bool {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let escape = (bytes[i] == b'%')
-            .then(|| Some((hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?)))
-            .flatten();
+        let escape = (bytes[i] == b'%').then(|| Some((hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?))).flatten();
         match escape {
             Some((hi, lo)) => {
                 decoded.push(hi << 4 | lo);

@@ -168,13 +168,12 @@ impl Db {
 
     /// The hospital's keys, oldest first.
     pub async fn hospital_keys(&self, hospital_id: &str) -> Result<Vec<HospitalKeyRow>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {KEY} FROM hospital_keys WHERE hospital_id = $1 ORDER BY created_at, key_id"
-        ))
-        .bind(hospital_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx(e, "hospital key"))?;
+        let rows =
+            sqlx::query(&format!("SELECT {KEY} FROM hospital_keys WHERE hospital_id = $1 ORDER BY created_at, key_id"))
+                .bind(hospital_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "hospital key"))?;
         rows.iter().map(key).collect()
     }
 

@@ -128,13 +128,12 @@ impl Db {
     /// The hospital's watches (active ones only when `active_only`), oldest first.
     pub async fn watches(&self, hospital_id: &str, active_only: bool) -> Result<Vec<WatchRow>, StoreError> {
         let filter = if active_only { " AND active = 1" } else { "" };
-        let rows = sqlx::query(&format!(
-            "SELECT {WATCH} FROM watches WHERE hospital_id = $1{filter} ORDER BY created_at, id"
-        ))
-        .bind(hospital_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx(e, "watch"))?;
+        let rows =
+            sqlx::query(&format!("SELECT {WATCH} FROM watches WHERE hospital_id = $1{filter} ORDER BY created_at, id"))
+                .bind(hospital_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "watch"))?;
         rows.iter().map(watch).collect()
     }
 
@@ -151,10 +150,11 @@ impl Db {
 
     /// Every active watch of every hospital (a monitoring round).
     pub async fn active_watches(&self) -> Result<Vec<WatchRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {WATCH} FROM watches WHERE active = 1 ORDER BY hospital_id, created_at"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| StoreError::from_sqlx(e, "watch"))?;
+        let rows =
+            sqlx::query(&format!("SELECT {WATCH} FROM watches WHERE active = 1 ORDER BY hospital_id, created_at"))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "watch"))?;
         rows.iter().map(watch).collect()
     }
 

@@ -31,7 +31,10 @@ async fn verify_page_in_chromium() {
     let http = reqwest::Client::new();
     let mut files = Vec::new();
     let dir = tempfile::tempdir().expect("tempdir");
-    for (id, number) in [("urn:uuid:b0000000-0000-4000-8000-000000000001", "RN-7001"), ("urn:uuid:b0000000-0000-4000-8000-000000000002", "RN-7002")] {
+    for (id, number) in [
+        ("urn:uuid:b0000000-0000-4000-8000-000000000001", "RN-7001"),
+        ("urn:uuid:b0000000-0000-4000-8000-000000000002", "RN-7002"),
+    ] {
         let resp = http
             .post(format!("{}/credentials/issue", server.url))
             .bearer_auth(&server.admin_token)
@@ -55,9 +58,8 @@ async fn verify_page_in_chromium() {
     assert_eq!(resp.status().as_u16(), 200);
 
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shots = std::env::var("MEDCRED_SCREENSHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("../target/screenshots"));
+    let shots =
+        std::env::var("MEDCRED_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|_| root.join("../target/screenshots"));
     let out = tokio::process::Command::new("node")
         .arg(root.join("browser/verify.mjs"))
         .env("MEDCRED_URL", &server.url)

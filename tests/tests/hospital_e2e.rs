@@ -38,7 +38,13 @@ struct Client {
 }
 
 impl Client {
-    async fn send(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
         let mut req = self.http.request(method, format!("{}{path}", self.url));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -83,7 +89,11 @@ async fn webhook() -> (String, mpsc::UnboundedReceiver<(String, Bytes)>) {
 
 async fn issue(c: &Client, server: &Server, credential: Value, format: &str) -> Value {
     let (status, issued) = c
-        .post("/credentials/issue", Some(&server.admin_token), &json!({"credential": credential, "options": {"format": format}}))
+        .post(
+            "/credentials/issue",
+            Some(&server.admin_token),
+            &json!({"credential": credential, "options": {"format": format}}),
+        )
         .await;
     assert_eq!(status, 201, "{issued}");
     issued["verifiableCredential"].clone()
@@ -105,14 +115,16 @@ async fn hospital_flow(backend: Backend) {
         .expect("multikey");
 
     let (hook_url, mut hooks) = webhook().await;
-    let (status, body) = c.send(reqwest::Method::PUT, &format!("{slug}/webhook"), Some(&admin), Some(&json!({"url": hook_url}))).await;
+    let (status, body) =
+        c.send(reqwest::Method::PUT, &format!("{slug}/webhook"), Some(&admin), Some(&json!({"url": hook_url}))).await;
     assert_eq!(status, 200, "{body}");
 
     // Verify and watch a license.
     let id = "urn:uuid:7a1e0000-0000-4000-8000-000000000001";
     let vc = issue(&c, &server, license(id), "eddsa-jcs-2022").await;
-    let (status, done) =
-        c.post(&format!("{slug}/verifications"), Some(&admin), &json!({"verifiableCredential": vc, "watch": true})).await;
+    let (status, done) = c
+        .post(&format!("{slug}/verifications"), Some(&admin), &json!({"verifiableCredential": vc, "watch": true}))
+        .await;
     assert_eq!(status, 201, "{done:#}");
     assert_eq!(done["verdict"], "valid", "{done:#}");
     let trust = done["report"]["checks"].as_array().expect("checks").iter().find(|c| c["name"] == "issuer_trust");
@@ -144,7 +156,11 @@ async fn hospital_flow(backend: Backend) {
 
     // The board revokes: the watch notices on its own and the webhook gets a signed notice.
     let (status, body) = c
-        .post(&format!("/boards/e2e/credentials/{id}/status"), Some(&server.admin_token), &json!({"action": "revoke", "reason": "board order"}))
+        .post(
+            &format!("/boards/e2e/credentials/{id}/status"),
+            Some(&server.admin_token),
+            &json!({"action": "revoke", "reason": "board order"}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let (signature, bytes) =
@@ -183,9 +199,11 @@ async fn hospital_flow(backend: Backend) {
             "birthDate": "1990-12-10", "patientIdentifier": "MRN-000042"}
     });
     let sd = issue(&c, &server, patient, "dc+sd-jwt").await;
-    let sd = sd["id"].as_str().and_then(|s| s.split_once(',')).map(|(_, jwt)| jwt.to_owned()).unwrap_or_else(|| {
-        sd.as_str().expect("compact").to_owned()
-    });
+    let sd = sd["id"]
+        .as_str()
+        .and_then(|s| s.split_once(','))
+        .map(|(_, jwt)| jwt.to_owned())
+        .unwrap_or_else(|| sd.as_str().expect("compact").to_owned());
     let kb = KbParams {
         aud: hospital.hospital.did.clone(),
         nonce: "n-2026-12-02".into(),
@@ -212,23 +230,29 @@ async fn hospital_flow(backend: Backend) {
     let other = create_hospital(&server.issuer, "other", "Other Hospital").await.expect("other");
     let (status, _) = c.get(&format!("{slug}/verifications/{verification}/receipt"), Some(&other.admin_token)).await;
     assert_eq!(status, 404, "another hospital cannot read this one's receipts");
-    let (status, _) = c.get(&format!("/hospitals/other/verifications/{verification}/receipt"), Some(&other.admin_token)).await;
+    let (status, _) =
+        c.get(&format!("/hospitals/other/verifications/{verification}/receipt"), Some(&other.admin_token)).await;
     assert_eq!(status, 404, "nor through its own path");
-    let (status, token) = c.post(&format!("{slug}/tokens"), Some(&admin), &json!({"role": "verifier", "label": "front desk"})).await;
+    let (status, token) =
+        c.post(&format!("{slug}/tokens"), Some(&admin), &json!({"role": "verifier", "label": "front desk"})).await;
     assert_eq!(status, 201, "{token}");
     let desk = token["token"].as_str().expect("token").to_owned();
-    let (status, _) = c.send(reqwest::Method::PUT, &format!("{slug}/webhook"), Some(&desk), Some(&json!({"url": null}))).await;
+    let (status, _) =
+        c.send(reqwest::Method::PUT, &format!("{slug}/webhook"), Some(&desk), Some(&json!({"url": null}))).await;
     assert_eq!(status, 403, "a verifier token cannot change the webhook");
     let (status, _) = c.post(&format!("{slug}/tokens"), Some(&desk), &json!({"role": "admin"})).await;
     assert_eq!(status, 403);
 
     // Bad input: typed 4xx, never a 500.
-    let (status, bad) = c.post(&format!("{slug}/verifications"), Some(&desk), &json!({"verifiableCredential": "not a credential"})).await;
+    let (status, bad) = c
+        .post(&format!("{slug}/verifications"), Some(&desk), &json!({"verifiableCredential": "not a credential"}))
+        .await;
     assert_eq!((status, &bad["code"]), (400, &json!("malformed_credential")), "{bad}");
     assert_eq!(bad["report"]["checks"][0]["outcome"], "failed");
     let (status, bad) = c.post(&format!("{slug}/verifications"), Some(&desk), &json!({})).await;
     assert_eq!((status, &bad["code"]), (400, &json!("invalid_request")), "{bad}");
-    let (status, bad) = c.send(reqwest::Method::PUT, &format!("{slug}/webhook"), Some(&admin), Some(&json!({"url": "ftp://x"}))).await;
+    let (status, bad) =
+        c.send(reqwest::Method::PUT, &format!("{slug}/webhook"), Some(&admin), Some(&json!({"url": "ftp://x"}))).await;
     assert_eq!((status, &bad["code"]), (400, &json!("malformed_webhook_url")), "{bad}");
     let (status, _) = c.get(&format!("{slug}/verifications/urn:uuid:nope/receipt"), Some(&desk)).await;
     assert_eq!(status, 404);

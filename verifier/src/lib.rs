@@ -23,10 +23,12 @@ pub use danger::Danger;
 pub use detect::{detect, Content, Detected, SyntaxError};
 pub use engine::{verify_credential, verify_credential_with, VerifyContext, DEFAULT_MAX_CHECKPOINT_AGE, DEFAULT_SKEW};
 pub use linkage::{FetchedConfiguration, LinkageSource, LinkageSourceError};
-pub use presentation::{presented_credentials, verify_presentation, PresentationExpectations, PresentationFormat, PresentationReport};
+pub use presentation::{
+    presented_credentials, verify_presentation, PresentationExpectations, PresentationFormat, PresentationReport,
+};
 pub use report::{Check, CheckName, Outcome, Report, Verdict};
-pub use standing::Standing;
 pub use resolve::{assertion_key, BindingError, DidResolver, OfflineResolver, ResolveError};
+pub use standing::Standing;
 pub use status::{
     FetchedStatusList, MemoryStatusSource, MemoryVerifiedLists, StatusSource, StatusSourceError, VerifiedLists,
 };

@@ -34,9 +34,7 @@ impl Standing {
     /// The standing `report` shows at `now`; a valid credential whose validity ends within
     /// `warn_before` is [`Standing::Expiring`].
     pub fn of(report: &Report, now: DateTime<Utc>, warn_before: Duration) -> Self {
-        let failed_with = |name: CheckName, prefix: &str| {
-            matches!(report.outcome(name), Some(Outcome::Failed { reason }) if reason.starts_with(prefix))
-        };
+        let failed_with = |name: CheckName, prefix: &str| matches!(report.outcome(name), Some(Outcome::Failed { reason }) if reason.starts_with(prefix));
         if failed_with(CheckName::Status, REVOKED) {
             return Standing::Revoked;
         }

@@ -135,8 +135,13 @@ impl Hospitals {
                 }
                 match me.monitor_round(None).await {
                     Ok(s) if s.changed > 0 || s.delivered > 0 || s.delivery_failures > 0 => {
-                        tracing::info!(checked = s.checked, changed = s.changed, delivered = s.delivered,
-                            failures = s.delivery_failures, "monitoring round");
+                        tracing::info!(
+                            checked = s.checked,
+                            changed = s.changed,
+                            delivered = s.delivered,
+                            failures = s.delivery_failures,
+                            "monitoring round"
+                        );
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "monitoring round failed; retrying next round"),

@@ -92,14 +92,7 @@ impl Hospitals {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
-        Self {
-            inner: Arc::new(Inner {
-                issuer: issuer.clone(),
-                verifier,
-                webhooks,
-                settings,
-            }),
-        }
+        Self { inner: Arc::new(Inner { issuer: issuer.clone(), verifier, webhooks, settings }) }
     }
 
     /// The database.
@@ -156,7 +149,8 @@ impl Hospitals {
     pub async fn signing_key(&self, hospital: &HospitalRow) -> Result<IssuerKey, HospitalError> {
         let keys = self.db().hospital_keys(&hospital.id).await?;
         let row = keys.iter().rev().find(|k| k.status == KeyStatus::Active).ok_or(HospitalError::NoActiveKey)?;
-        let secret = self.inner.issuer.master().open(&row.secret_sealed, &hospital_key_context(&hospital.id, &row.key_id))?;
+        let secret =
+            self.inner.issuer.master().open(&row.secret_sealed, &hospital_key_context(&hospital.id, &row.key_id))?;
         let bytes: Zeroizing<[u8; 32]> = Zeroizing::new(
             secret
                 .as_slice()

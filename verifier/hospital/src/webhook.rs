@@ -99,7 +99,12 @@ impl Hospitals {
         Ok((delivered, failed))
     }
 
-    async fn deliver(&self, hospital: &HospitalRow, key: Option<&IssuerKey>, n: &NotificationRow) -> Result<(), String> {
+    async fn deliver(
+        &self,
+        hospital: &HospitalRow,
+        key: Option<&IssuerKey>,
+        n: &NotificationRow,
+    ) -> Result<(), String> {
         let url = hospital.webhook_url.as_deref().ok_or("the hospital has no webhook any more")?;
         let key = key.ok_or("the hospital has no usable signing key")?;
         let watch = self.db().watch(&n.hospital_id, &n.watch_id).await.ok();

@@ -56,7 +56,8 @@ impl AppState {
 /// bundle in `site_root/pkg`, built by `scripts/build-app.sh`; without it the pages still work,
 /// unhydrated).
 pub fn router(state: AppState, site_root: impl Into<String>) -> Router {
-    let options = LeptosOptions::builder().output_name("medcred_app").site_root(site_root.into()).site_pkg_dir("pkg").build();
+    let options =
+        LeptosOptions::builder().output_name("medcred_app").site_root(site_root.into()).site_pkg_dir("pkg").build();
     let routes = generate_route_list(App);
     let context = state.clone();
     Router::new()
@@ -74,7 +75,11 @@ pub fn router(state: AppState, site_root: impl Into<String>) -> Router {
 pub(crate) async fn verify_and_keep(input: &str) -> Result<String, String> {
     let state = use_context::<AppState>().ok_or("the verifier is not available")?;
     if input.len() > MAX_INPUT {
-        return Err(format!("That is {} KiB; the most this page accepts is {} KiB.", input.len() / 1024, MAX_INPUT / 1024));
+        return Err(format!(
+            "That is {} KiB; the most this page accepts is {} KiB.",
+            input.len() / 1024,
+            MAX_INPUT / 1024
+        ));
     }
     if input.trim().is_empty() {
         return Err("Paste a credential or presentation first.".into());

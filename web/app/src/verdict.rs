@@ -93,11 +93,7 @@ pub fn Verdict(view: VerdictView) -> impl IntoView {
             format!("Do not rely on this credential yet. {}", why.join(" · "))
         }
     };
-    let claims = view
-        .claims
-        .iter()
-        .map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> })
-        .collect_view();
+    let claims = view.claims.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view();
     let checks = view
         .checks
         .iter()

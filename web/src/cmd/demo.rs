@@ -3,9 +3,9 @@
 
 use anyhow::Context;
 use medcred_formats::Format;
+use medcred_hospital::{create_hospital, create_hospital_token};
 use medcred_issuer::{Issuer, NewBoard};
 use medcred_model::IssueRequest;
-use medcred_hospital::{create_hospital, create_hospital_token};
 use medcred_store::{BoardRow, HospitalRole, HospitalRow, Role, StoreError};
 use serde_json::json;
 

@@ -49,8 +49,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, HospitalError> {
         let hospitals = Hospitals::from_ref(state);
-        let header =
-            parts.headers.get(axum::http::header::AUTHORIZATION).ok_or(HospitalError::Unauthenticated)?;
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).ok_or(HospitalError::Unauthenticated)?;
         let value = header.to_str().map_err(|_| HospitalError::Unauthenticated)?;
         let (scheme, token) = value.split_once(' ').ok_or(HospitalError::Unauthenticated)?;
         if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() || token.len() > 256 {

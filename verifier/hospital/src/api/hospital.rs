@@ -21,7 +21,10 @@ use crate::service::{did_document, Hospitals};
 pub(crate) async fn did(State(issuer): State<Issuer>, Path(slug): Path<String>) -> Result<Response, HospitalError> {
     let hospital = issuer.db().hospital_by_slug(&slug).await?;
     let doc = did_document(issuer.db(), issuer.public_url(), &hospital).await?;
-    Ok(([(header::CONTENT_TYPE, "application/did+json"), (header::CACHE_CONTROL, "public, max-age=300")], doc.to_string())
+    Ok((
+        [(header::CONTENT_TYPE, "application/did+json"), (header::CACHE_CONTROL, "public, max-age=300")],
+        doc.to_string(),
+    )
         .into_response())
 }
 

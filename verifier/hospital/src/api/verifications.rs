@@ -70,11 +70,9 @@ pub(crate) async fn verify(
     let hospital = caller.hospital(&h, &slug).await?;
     let presented = match (body.verifiable_credential, body.verifiable_presentation) {
         (Some(c), None) => Presented::Credential(text(c)),
-        (None, Some(p)) => Presented::Presentation {
-            text: text(p),
-            challenge: body.options.challenge,
-            domain: body.options.domain,
-        },
+        (None, Some(p)) => {
+            Presented::Presentation { text: text(p), challenge: body.options.challenge, domain: body.options.domain }
+        }
         _ => {
             return Err(HospitalError::bad_request(
                 "invalid_request",
