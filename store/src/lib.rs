@@ -6,6 +6,9 @@ pub mod error;
 pub mod rows;
 pub mod testing;
 
+mod account_rows;
+mod accounts;
+mod board_activity;
 mod boards;
 mod credentials;
 mod hospital_rows;
@@ -20,6 +23,8 @@ mod tokens;
 mod verifications;
 mod witness_forks;
 
+pub use account_rows::*;
+pub use accounts::email_key;
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;
 pub use hospital_rows::*;

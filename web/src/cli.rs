@@ -70,6 +70,9 @@ pub(crate) enum Command {
     Anchor(AnchorNowArgs),
     /// A holder's wallet: a key (did:jwk) and the credentials received over OpenID4VCI.
     Wallet(crate::cmd::wallet::WalletArgs),
+    /// People who sign in to the web app (board and hospital staff).
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,6 +180,43 @@ pub(crate) struct ServeArgs {
     pub(crate) site_root: Option<String>,
     #[command(flatten)]
     pub(crate) anchor: AnchorArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Add a person: prints a generated password (shown once) unless --password-stdin.
+    Add {
+        /// The board they work for (slug).
+        #[arg(long, conflicts_with = "hospital", required_unless_present = "hospital")]
+        board: Option<String>,
+        /// The hospital they work for (slug).
+        #[arg(long)]
+        hospital: Option<String>,
+        /// Their email (unique, without regard to case).
+        #[arg(long)]
+        email: String,
+        /// board_admin, board_issuer, hospital_admin or hospital_verifier.
+        #[arg(long)]
+        role: String,
+        /// Their name as the app shows it (default: the email).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give a person a new password (generated unless --password-stdin); lifts a lockout and
+    /// ends their sessions.
+    Password {
+        /// Their email.
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List everyone: organisation, email, role, name.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -83,7 +83,7 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
     let generation: Generation = Arc::new(move || generation.generation());
     let commits = registry.subscribe();
     let documents = medcred_issuer::router(issuer.clone())
-        .merge(medcred_registry_service::router(registry))
+        .merge(medcred_registry_service::router(registry.clone()))
         .merge(medcred_hospital::public_router(issuer.clone()));
     let verifier = verifier_for(&issuer, documents.clone(), generation);
     if let Some(list) = options.trust {
@@ -91,7 +91,7 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
     }
     let hospitals = Hospitals::new(&issuer, verifier.clone(), MonitorSettings::default());
     hospitals.spawn_monitor(options.monitor_every, Some(commits));
-    let pages = medcred_app::server::router(AppState::new(verifier.clone()), options.site_root);
+    let pages = medcred_app::server::router(AppState::new(verifier.clone()).with_boards(registry), options.site_root);
     let mut app = documents
         .merge(medcred_verifier_service::router(verifier))
         .merge(medcred_hospital::router(hospitals))

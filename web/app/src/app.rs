@@ -4,8 +4,15 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
+use crate::pages::account::UserBadge;
+use crate::pages::board::credential::CredentialPage;
+use crate::pages::board::dashboard::Dashboard;
+use crate::pages::board::find::FindPage;
+use crate::pages::board::issue::IssuePage;
+use crate::pages::board::offer::OfferPage;
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
+use crate::pages::signin::SignInPage;
 use crate::pages::verify::{VerifyPage, VerifyResult};
 
 /// The app. Pages render in order on the server (`SsrMode::InOrder`) so that their content is
@@ -18,6 +25,7 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"medcred"</A>
                 <nav aria-label="Main">
                     <A href="/verify">"Verify a credential"</A>
+                    <UserBadge/>
                 </nav>
             </header>
             <main id="main">
@@ -25,6 +33,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home ssr=SsrMode::InOrder/>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/verify/:id") view=VerifyResult ssr=SsrMode::InOrder/>
+                    // Accounts and the board's pages: rendered whole before sending (`Async`), so
+                    // that a redirect to the sign-in page or a 403 can still set the status.
+                    <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/board") view=Dashboard ssr=SsrMode::Async/>
+                    <Route path=path!("/board/issue") view=IssuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/board/credentials") view=FindPage ssr=SsrMode::Async/>
+                    <Route path=path!("/board/credentials/:id") view=CredentialPage ssr=SsrMode::Async/>
+                    <Route path=path!("/board/credentials/:id/offer") view=OfferPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

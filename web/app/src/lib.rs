@@ -8,6 +8,12 @@ pub mod shell;
 pub mod verdict;
 
 #[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod portal;
+#[cfg(feature = "ssr")]
+pub mod qr;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 pub use app::App;

@@ -9,12 +9,15 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use medcred_registry_service::Registry;
 use medcred_verifier::{CheckName, Outcome, PresentationExpectations, PresentationReport, Report, Verdict};
 use medcred_verifier_service::{Policy, Verifier};
 use serde_json::Value;
 
 use crate::app::App;
+use crate::auth::Accounts;
 use crate::pages::verify::MAX_INPUT;
+use crate::portal::flash::FlashStore;
 use crate::shell::shell;
 use crate::verdict::{CheckView, VerdictView};
 
@@ -29,12 +32,31 @@ pub struct AppState {
     /// The deployment's verifier (its caches, trust list, this deployment's documents in process).
     pub verifier: Verifier,
     results: Arc<Mutex<HashMap<String, (Instant, VerdictView)>>>,
+    /// Accounts and sign-in (over the issuer's database), when the boards' pages are served.
+    pub accounts: Option<Accounts>,
+    /// The registry (status changes from the board's pages).
+    pub registry: Option<Registry>,
+    /// Results of form posts for the page they redirect to.
+    pub flash: FlashStore,
 }
 
 impl AppState {
     /// The app's state over `verifier`.
     pub fn new(verifier: Verifier) -> Self {
-        Self { verifier, results: Arc::new(Mutex::new(HashMap::new())) }
+        Self {
+            verifier,
+            results: Arc::new(Mutex::new(HashMap::new())),
+            accounts: None,
+            registry: None,
+            flash: FlashStore::default(),
+        }
+    }
+
+    /// With accounts, sign-in and the board's pages, over `registry` (and its issuer).
+    pub fn with_boards(mut self, registry: Registry) -> Self {
+        self.accounts = Some(Accounts::new(registry.issuer().clone()));
+        self.registry = Some(registry);
+        self
     }
 
     fn keep(&self, view: VerdictView) -> String {
@@ -60,13 +82,18 @@ pub fn router(state: AppState, site_root: impl Into<String>) -> Router {
         LeptosOptions::builder().output_name("medcred_app").site_root(site_root.into()).site_pkg_dir("pkg").build();
     let routes = generate_route_list(App);
     let context = state.clone();
-    Router::new()
+    let forms = state.accounts.is_some().then(|| crate::portal::routes(state.clone()));
+    let mut router = Router::new()
         .leptos_routes_with_context(&options, routes, move || provide_context(context.clone()), {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(options)
+        .with_state(options);
+    if let Some(forms) = forms {
+        router = router.merge(forms);
+    }
+    router.layer(axum::middleware::from_fn_with_state(state, crate::portal::gate))
 }
 
 /// Verify `input` (a credential, else a presentation) under the deployment's policy (issuer

@@ -7,7 +7,7 @@ use crate::app::App;
 
 /// The styles: large, high-contrast verdicts that never rely on colour alone; a layout that holds
 /// down to a phone's width.
-const STYLE: &str = include_str!("style.css");
+pub(crate) const STYLE: &str = include_str!("style.css");
 
 /// The whole page, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

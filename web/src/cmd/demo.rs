@@ -114,9 +114,14 @@ pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
     }
     let hospital = seed_hospital(&issuer).await.context("seeding the demo hospital")?;
     let (_, hospital_token) = create_hospital_token(&issuer, &hospital, HospitalRole::Admin, "demo session").await?;
+    let people = super::demo_people::seed(&issuer).await.context("seeding the demo's people")?;
     let count = issuer.db().count_credentials(&board.id).await?;
     println!();
     println!("medcred demo is running at {public_url}");
+    println!("  sign in at {public_url}/signin (passwords are new at every demo start):");
+    for (email, role, password) in &people {
+        println!("    {email:<24} {:<18} password: {}", role.as_str(), **password);
+    }
     println!("  demo board:    {} — {}", board.name, board.did);
     println!("  DID document:  {public_url}/boards/{}/did.json", board.slug);
     println!("  context:       {public_url}{}", medcred_model::context::CONTEXT_PATH);

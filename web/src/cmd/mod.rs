@@ -4,11 +4,13 @@ mod anchor;
 mod board;
 mod bulk;
 mod demo;
+mod demo_people;
 mod hospital;
 mod issue;
 mod master_key;
 mod serve;
 mod status;
+mod user;
 mod verify;
 pub(crate) mod wallet;
 mod witness;
@@ -35,5 +37,6 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Witness(c) => witness::run(&cli.global, c).await,
         Command::Anchor(args) => anchor::run(&cli.global, args).await,
         Command::Wallet(args) => wallet::run(&cli.global, args).await,
+        Command::User(c) => user::run(&cli.global, c).await,
     }
 }

@@ -1,5 +1,8 @@
 //! The pages, one file each.
 
+pub mod account;
+pub mod board;
 pub mod home;
 pub mod not_found;
+pub mod signin;
 pub mod verify;
