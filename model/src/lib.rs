@@ -4,6 +4,7 @@
 //! Pure: no I/O, no clock (callers pass dates in), compiles for `wasm32-unknown-unknown`.
 
 pub mod context;
+pub mod dcql;
 pub mod did;
 pub mod document;
 pub mod error;

@@ -38,6 +38,10 @@ pub enum CheckName {
     HolderBinding,
     /// Every credential a presentation carries verified.
     Credentials,
+    /// The presentation answers the verifier's DCQL query (OpenID4VP 1.0 §6, §8.6): the right
+    /// format and type, every asked claim disclosed. Added by the OpenID4VP response handler,
+    /// not by the engine.
+    Dcql,
 }
 
 impl CheckName {
@@ -53,6 +57,7 @@ impl CheckName {
             CheckName::Schema => "schema",
             CheckName::HolderBinding => "holder_binding",
             CheckName::Credentials => "credentials",
+            CheckName::Dcql => "dcql",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP edge of the wallet: fetching offers by reference and metadata, and running the
-//! pre-authorized code flow against an issuer (reqwest, rustls). No redirects are followed, and
-//! answers are read up to a size limit.
+//! pre-authorized code flow against an issuer; fetching OpenID4VP request objects and the
+//! verifier's did:web document, and posting the answer (reqwest, rustls). No redirects are
+//! followed, and answers are read up to a size limit.
 
 use std::time::Duration;
 
@@ -11,6 +12,10 @@ use serde_json::Value;
 use crate::error::WalletError;
 use crate::metadata::{check_url, well_known, AuthorizationServerMetadata, IssuerMetadata};
 use crate::offer::{parse_offer_url, CredentialOffer, OfferRef};
+use crate::present::did_web::document_url;
+use crate::present::encrypt::encrypt_response;
+use crate::present::request::{read_request_object, verify_request_object, REQUEST_OBJECT_TYP};
+use crate::present::{parse_request_link, VerifiedRequest};
 use crate::protocol::{
     binding_for, credential_request, credentials_of, error_of, nonce_of, proof_jwt, token_request, TokenResponse,
 };
@@ -30,9 +35,7 @@ fn http_error(e: reqwest::Error) -> WalletError {
     WalletError::Http(e.without_url().to_string())
 }
 
-/// The JSON body of `resp`, or the issuer's error.
-async fn json_of(url: &str, mut resp: Response) -> Result<Value, WalletError> {
-    let status = resp.status();
+async fn body_of(url: &str, resp: &mut Response) -> Result<Vec<u8>, WalletError> {
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(http_error)? {
         if body.len() + chunk.len() > MAX_RESPONSE {
@@ -40,6 +43,13 @@ async fn json_of(url: &str, mut resp: Response) -> Result<Value, WalletError> {
         }
         body.extend_from_slice(&chunk);
     }
+    Ok(body)
+}
+
+/// The JSON body of `resp`, or the server's OAuth error.
+async fn json_of(url: &str, mut resp: Response) -> Result<Value, WalletError> {
+    let status = resp.status();
+    let body = body_of(url, &mut resp).await?;
     let value: Option<Value> = serde_json::from_slice(&body).ok();
     if status.is_success() {
         return value.ok_or_else(|| WalletError::BadResponse { url: url.into(), why: "not JSON".into() });
@@ -151,5 +161,72 @@ impl Client {
             }
         }
         Ok(received)
+    }
+}
+
+/// OpenID4VP: the request, and the answer.
+impl Client {
+    /// Fetch the request a link (`openid4vp://…` or the request URI) points to and check it: a
+    /// request object signed by a key of the client's did:web (its document fetched over HTTPS),
+    /// the same client id as the link's.
+    pub async fn fetch_request(&self, link: &str) -> Result<VerifiedRequest, WalletError> {
+        let link = parse_request_link(link)?;
+        let url = link.request_uri.as_str();
+        check_url(url)?;
+        let mut resp = self
+            .http
+            .get(url)
+            .header("accept", format!("application/{REQUEST_OBJECT_TYP}"))
+            .send()
+            .await
+            .map_err(http_error)?;
+        if !resp.status().is_success() {
+            return json_of(url, resp)
+                .await
+                .and_then(|_| Err(WalletError::BadResponse { url: url.into(), why: "not a request object".into() }));
+        }
+        let body = body_of(url, &mut resp).await?;
+        let text = String::from_utf8(body)
+            .map_err(|_| WalletError::BadResponse { url: url.into(), why: "not text".into() })?;
+        let unverified = read_request_object(&text)?;
+        let document = self.get_json(&document_url(&unverified.did)?).await?;
+        verify_request_object(unverified, &document, &link, Utc::now())
+    }
+
+    async fn post_form(&self, url: &str, form: &[(&str, String)]) -> Result<Value, WalletError> {
+        check_url(url)?;
+        let resp = self.http.post(url).form(form).send().await.map_err(http_error)?;
+        json_of(url, resp).await
+    }
+
+    /// Send `vp_token` to the verifier as the request asks (`direct_post`, or encrypted for
+    /// `direct_post.jwt`); the verifier's answer (`redirect_uri`, if any).
+    pub async fn send_presentation(&self, request: &VerifiedRequest, vp_token: Value) -> Result<Value, WalletError> {
+        let mut form: Vec<(&str, String)> = Vec::new();
+        match &request.encryption {
+            Some(encryption) => {
+                let mut payload = serde_json::json!({"vp_token": vp_token});
+                if let Some(s) = &request.state {
+                    payload["state"] = Value::String(s.clone());
+                }
+                form.push(("response", encrypt_response(&payload, encryption)?));
+            }
+            None => {
+                form.push(("vp_token", vp_token.to_string()));
+                if let Some(s) = &request.state {
+                    form.push(("state", s.clone()));
+                }
+            }
+        }
+        self.post_form(&request.response_uri, &form).await
+    }
+
+    /// Tell the verifier the holder declined (`access_denied`, unencrypted as §8.3.1 allows).
+    pub async fn decline(&self, request: &VerifiedRequest) -> Result<Value, WalletError> {
+        let mut form = vec![("error", "access_denied".to_owned())];
+        if let Some(s) = &request.state {
+            form.push(("state", s.clone()));
+        }
+        self.post_form(&request.response_uri, &form).await
     }
 }

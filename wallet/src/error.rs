@@ -55,4 +55,14 @@ pub enum WalletError {
     /// Building or signing a JWT.
     #[error("signing: {0}")]
     Signing(String),
+    /// A presentation request (OpenID4VP) this wallet will not answer: unsigned, signed by a key
+    /// the client's DID does not list, malformed, expired, asking for what is not supported.
+    #[error("presentation request: {0}")]
+    BadRequest(String),
+    /// No credential in the wallet answers the request.
+    #[error("no credential in this wallet answers the request: {0}")]
+    NoMatchingCredential(String),
+    /// Encrypting the response.
+    #[error("encrypting the response: {0}")]
+    Encryption(String),
 }

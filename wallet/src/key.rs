@@ -63,6 +63,11 @@ impl HolderKey {
         SignerKey::Ed25519(self.signing.clone())
     }
 
+    /// The key as a Data Integrity signer naming verification method `vm`.
+    pub fn issuer_key(&self, vm: &str) -> medcred_formats::IssuerKey {
+        medcred_formats::IssuerKey::new(self.signing.clone(), vm)
+    }
+
     /// The private JWK (to store in a 0600 file).
     pub fn to_private_jwk(&self) -> Zeroizing<String> {
         let mut jwk = self.public_jwk();

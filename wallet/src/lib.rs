@@ -17,6 +17,7 @@ pub mod error;
 pub mod key;
 pub mod metadata;
 pub mod offer;
+pub mod present;
 pub mod protocol;
 pub mod received;
 pub mod store;

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod error;
 pub mod monitor;
+pub mod oid4vp;
 pub mod receipt;
 pub mod service;
 pub mod verify;

@@ -47,6 +47,8 @@ struct Inner {
     verifier: Verifier,
     webhooks: reqwest::Client,
     settings: MonitorSettings,
+    /// Wakes whoever waits on a presentation request (long polls, event streams, pages).
+    presentation_changes: crate::oid4vp::Changes,
 }
 
 /// A hospital just created, with its one-time admin token.
@@ -92,7 +94,8 @@ impl Hospitals {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
-        Self { inner: Arc::new(Inner { issuer: issuer.clone(), verifier, webhooks, settings }) }
+        let presentation_changes = crate::oid4vp::Changes::default();
+        Self { inner: Arc::new(Inner { issuer: issuer.clone(), verifier, webhooks, settings, presentation_changes }) }
     }
 
     /// The database.
@@ -117,6 +120,25 @@ impl Hospitals {
 
     pub(crate) fn webhooks(&self) -> &reqwest::Client {
         &self.inner.webhooks
+    }
+
+    pub(crate) fn presentation_changes(&self) -> &crate::oid4vp::Changes {
+        &self.inner.presentation_changes
+    }
+
+    /// The deployment's public URL.
+    pub fn public_url(&self) -> &str {
+        self.inner.issuer.public_url()
+    }
+
+    /// Seal `secret` under the master key, bound to `context`.
+    pub(crate) fn seal(&self, secret: &[u8], context: &str) -> Vec<u8> {
+        self.inner.issuer.master().seal(secret, context)
+    }
+
+    /// Open what [`Self::seal`] sealed with the same `context`.
+    pub(crate) fn open_sealed(&self, sealed: &[u8], context: &str) -> Result<Zeroizing<Vec<u8>>, HospitalError> {
+        Ok(self.inner.issuer.master().open(sealed, context)?)
     }
 
     /// Create a hospital ([`create_hospital`]).

@@ -145,7 +145,7 @@ impl Hospitals {
 }
 
 const KIND_CREDENTIAL: &str = "credential";
-const KIND_PRESENTATION: &str = "presentation";
+pub(crate) const KIND_PRESENTATION: &str = "presentation";
 
 /// The snake_case name of a verdict.
 pub(crate) fn verdict_name(v: Verdict) -> &'static str {
@@ -156,7 +156,7 @@ pub(crate) fn verdict_name(v: Verdict) -> &'static str {
     }
 }
 
-fn to_json(report: &impl serde::Serialize) -> Result<Value, HospitalError> {
+pub(crate) fn to_json(report: &impl serde::Serialize) -> Result<Value, HospitalError> {
     serde_json::to_value(report).map_err(|e| HospitalError::Internal(format!("report to JSON: {e}")))
 }
 

@@ -1,12 +1,15 @@
-//! `medcred wallet init|receive|list|show`: a holder's wallet on the command line — a directory
-//! with the holder key (Ed25519, did:jwk, 0600) and the credentials received over OpenID4VCI.
+//! `medcred wallet init|receive|list|show|present`: a holder's wallet on the command line — a
+//! directory with the holder key (Ed25519, did:jwk, 0600) and the credentials received over
+//! OpenID4VCI — presenting them over OpenID4VP after showing who asks, what and why.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use medcred_wallet::present::{choose, presentation, Choice, VerifiedRequest};
 use medcred_wallet::{Client, TxCode, Wallet};
+use serde_json::{json, Map, Value};
 
 use crate::cli::Global;
 
@@ -38,6 +41,15 @@ pub(crate) enum WalletCommand {
     Show {
         /// Its number in `list`.
         n: usize,
+    },
+    /// Answer a presentation request (openid4vp://… or its https request URI): shows who asks,
+    /// what and why, asks for consent, and sends only what the request needs.
+    Present {
+        /// The request link, as in the verifier's QR code.
+        link: String,
+        /// Consent without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -76,6 +88,83 @@ async fn receive(dir: &Path, offer_url: &str, pin: Option<String>) -> anyhow::Re
     Ok(())
 }
 
+fn ask_consent() -> anyhow::Result<bool> {
+    eprint!("Share this? [y/N] ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// Print who asks, what and why, and which credential answers each query.
+fn describe_request(request: &VerifiedRequest, wallet: &Wallet) -> Vec<Option<Choice>> {
+    match &request.client_name {
+        Some(name) => println!("{name} (the name it gives itself) asks for credentials"),
+        None => println!("A verifier asks for credentials"),
+    }
+    println!("  verifier:  {} (request signed by its key)", request.did);
+    if let Some(p) = &request.purpose {
+        println!("  why:       {p}");
+    }
+    let mut choices = Vec::new();
+    for cq in &request.dcql.credentials {
+        let asked: Vec<String> = cq.claims.iter().flatten().map(|c| c.path.display()).collect::<Vec<_>>();
+        println!(
+            "  what:      a {} credential{}",
+            cq.format,
+            if asked.is_empty() { String::new() } else { format!(" — {}", asked.join(", ")) }
+        );
+        let choice = choose(cq, wallet.credentials());
+        match &choice {
+            Some(c) => {
+                let held = &wallet.credentials()[c.index];
+                println!(
+                    "  answer:    your credential {} ({}, {}, from {}), disclosing {}",
+                    c.index + 1,
+                    held.types.last().map(String::as_str).unwrap_or("credential"),
+                    held.format,
+                    held.issuer,
+                    if c.disclose.is_empty() { "no optional claims".to_owned() } else { c.disclose.join(", ") }
+                );
+            }
+            None => println!("  answer:    none of your credentials answers this"),
+        }
+        choices.push(choice);
+    }
+    choices
+}
+
+async fn present(dir: &Path, link: &str, yes: bool) -> anyhow::Result<()> {
+    let wallet = Wallet::open(dir)?;
+    let client = Client::new()?;
+    let request = client.fetch_request(link).await?;
+    let choices = describe_request(&request, &wallet);
+    let Some(choices) = choices.into_iter().collect::<Option<Vec<Choice>>>() else {
+        client.decline(&request).await?;
+        anyhow::bail!(
+            "this wallet holds no credential that answers the request; the verifier was told (access_denied)"
+        );
+    };
+    let consent = yes || tokio::task::spawn_blocking(ask_consent).await??;
+    if !consent {
+        client.decline(&request).await?;
+        println!("declined; the verifier was told (access_denied)");
+        return Ok(());
+    }
+    let mut token = Map::new();
+    for c in choices {
+        let held = &wallet.credentials()[c.index];
+        let p = presentation(&request, wallet.key(), held, &c.disclose, chrono::Utc::now())?;
+        token.insert(c.query_id, json!([p]));
+    }
+    let answer = client.send_presentation(&request, Value::Object(token)).await?;
+    println!("sent to {} ({})", request.did, request.response_mode);
+    if let Some(uri) = answer.get("redirect_uri").and_then(Value::as_str) {
+        println!("the verifier asks you to continue at {uri}");
+    }
+    Ok(())
+}
+
 pub(crate) async fn run(g: &Global, args: WalletArgs) -> anyhow::Result<()> {
     let dir = args.wallet_dir.unwrap_or_else(|| g.data_dir.join("wallet"));
     match args.command {
@@ -85,6 +174,7 @@ pub(crate) async fn run(g: &Global, args: WalletArgs) -> anyhow::Result<()> {
             println!("holder DID: {}", w.key().did());
         }
         WalletCommand::Receive { offer_url, pin } => receive(&dir, &offer_url, pin).await?,
+        WalletCommand::Present { link, yes } => present(&dir, &link, yes).await?,
         WalletCommand::List => {
             let w = Wallet::open(&dir)?;
             println!("holder DID: {}", w.key().did());

@@ -4,6 +4,8 @@
 mod auth;
 mod hospital;
 mod json;
+mod oid4vp;
+mod presentation_requests;
 mod verifications;
 mod watches;
 
@@ -26,7 +28,8 @@ pub fn public_router(issuer: Issuer) -> Router {
     Router::new().route("/hospitals/{slug}/did.json", get(hospital::did)).with_state(issuer)
 }
 
-/// Every hospital route that needs a token (the public ones are in [`public_router`]).
+/// Every hospital route that needs a token (the DID documents are in [`public_router`]), and the
+/// wallet-facing OpenID4VP routes, which need the hospitals' state.
 pub fn router(hospitals: Hospitals) -> Router {
     Router::new()
         .route("/hospitals/{slug}", get(hospital::show))
@@ -39,6 +42,12 @@ pub fn router(hospitals: Hospitals) -> Router {
         .route("/hospitals/{slug}/watches/{id}", delete(watches::stop))
         .route("/hospitals/{slug}/monitor", post(watches::run_round))
         .route("/hospitals/{slug}/notifications", get(watches::notifications))
+        .route("/hospitals/{slug}/presentation-requests", post(presentation_requests::create))
+        .route("/hospitals/{slug}/presentation-requests/{id}", get(presentation_requests::show))
+        .route("/hospitals/{slug}/presentation-requests/{id}/events", get(presentation_requests::events))
+        // The wallet-facing OpenID4VP endpoints (no token).
+        .route("/oid4vp/requests/{id}", get(oid4vp::request_object))
+        .route("/oid4vp/responses/{id}", post(oid4vp::response))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(hospitals)
 }
