@@ -8,6 +8,7 @@ pub mod testing;
 
 mod account_rows;
 mod accounts;
+mod backup;
 mod board_activity;
 mod boards;
 mod credentials;
@@ -27,6 +28,7 @@ mod witness_forks;
 
 pub use account_rows::*;
 pub use accounts::email_key;
+pub use backup::BackupKind;
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;
 pub use hospital_rows::*;

@@ -7,6 +7,7 @@ use medcred_issuer::{Issuer, MasterKey, NewBoard, SystemClock};
 use medcred_registry_service::Registry;
 use medcred_store::Db;
 use medcred_verifier::trust::{Accreditation, TrustList};
+use medcred_web::edge::Edge;
 use medcred_web::server::{app_with, AppOptions, STATUS_LIST_TTL_MS};
 
 /// Which database a test runs on.
@@ -49,13 +50,22 @@ pub async fn start_trusted(backend: Backend) -> anyhow::Result<Server> {
     start_with(backend, true).await
 }
 
+/// [`start_trusted`] behind `edge` (rate limits, in-flight limit) instead of the default one.
+pub async fn start_with_edge(backend: Backend, edge: Edge) -> anyhow::Result<Server> {
+    let dir = tempfile::tempdir()?;
+    start_on(fresh(backend, &dir).await?, dir, true, edge).await
+}
+
 async fn start_with(backend: Backend, trusted: bool) -> anyhow::Result<Server> {
     let dir = tempfile::tempdir()?;
-    let db = match backend {
+    start_on(fresh(backend, &dir).await?, dir, trusted, Edge::default()).await
+}
+
+async fn fresh(backend: Backend, dir: &tempfile::TempDir) -> anyhow::Result<Db> {
+    Ok(match backend {
         Backend::Sqlite => medcred_store::testing::fresh_sqlite(dir.path()).await?,
         Backend::Postgres => medcred_store::testing::fresh_postgres().await?,
-    };
-    start_on(db, dir, trusted).await
+    })
 }
 
 /// A trust list (unsigned: handed to the verifier directly) accrediting `board`.
@@ -77,7 +87,7 @@ fn trust_list(board: &medcred_store::BoardRow) -> TrustList {
     }
 }
 
-async fn start_on(db: Db, dir: tempfile::TempDir, trusted: bool) -> anyhow::Result<Server> {
+async fn start_on(db: Db, dir: tempfile::TempDir, trusted: bool, edge: Edge) -> anyhow::Result<Server> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let port = listener.local_addr()?.port();
     let url = format!("http://localhost:{port}");
@@ -91,13 +101,9 @@ async fn start_on(db: Db, dir: tempfile::TempDir, trusted: bool) -> anyhow::Resu
             host_did: false,
         })
         .await?;
-    let app = if trusted {
-        let registry = Registry::new(issuer.clone(), STATUS_LIST_TTL_MS);
-        let options = AppOptions { trust: Some(trust_list(&created.board)), ..AppOptions::default() };
-        app_with(issuer.clone(), registry, options)
-    } else {
-        medcred_web::server::app(issuer.clone())
-    };
+    let registry = Registry::new(issuer.clone(), STATUS_LIST_TTL_MS);
+    let trust = trusted.then(|| trust_list(&created.board));
+    let app = app_with(issuer.clone(), registry, AppOptions { trust, edge, ..AppOptions::default() });
     let task = tokio::spawn(async move {
         if let Err(e) = medcred_web::server::serve(listener, app, None).await {
             eprintln!("server stopped: {e:#}");

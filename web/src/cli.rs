@@ -73,6 +73,26 @@ pub(crate) enum Command {
     /// People who sign in to the web app (board and hospital staff).
     #[command(subcommand)]
     User(UserCommand),
+    /// Back up the whole database to FILE (SQLite: a consistent copy, safe while serving;
+    /// PostgreSQL: pg_dump). Board keys stay sealed: keep the master key safe and apart.
+    Backup(BackupArgs),
+    /// Restore a backup into the configured database (stop the server first).
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackupArgs {
+    /// The backup file to write (must not exist).
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RestoreArgs {
+    /// The backup file (from `medcred backup`).
+    pub(crate) file: PathBuf,
+    /// Replace a database that already holds data.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +198,13 @@ pub(crate) struct ServeArgs {
     /// `scripts/build-app.sh`). Default: `$MEDCRED_SITE_ROOT`, else `./site`.
     #[arg(long)]
     pub(crate) site_root: Option<String>,
+    /// A per-client rate limit on POSTs, as CLASS=N/s, N/min, N/h or CLASS=off; classes: signin
+    /// (default 30/min), issue (200/s), verify (500/s), oid4vc (50/s). Repeatable.
+    #[arg(long = "rate-limit", env = "MEDCRED_RATE_LIMITS", value_delimiter = ',')]
+    pub(crate) rate_limits: Vec<crate::edge::LimitSetting>,
+    /// Requests answered at once; past this the server answers 503 with Retry-After.
+    #[arg(long, env = "MEDCRED_MAX_IN_FLIGHT", default_value_t = crate::edge::DEFAULT_MAX_IN_FLIGHT)]
+    pub(crate) max_in_flight: usize,
     #[command(flatten)]
     pub(crate) anchor: AnchorArgs,
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod cmd;
 mod config;
+pub mod edge;
 mod roles;
 pub mod server;
 mod trust;

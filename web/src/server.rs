@@ -1,7 +1,7 @@
 //! The HTTP server: composes every router, adds health and tracing, binds (HTTP or HTTPS with
 //! rustls) and shuts down gracefully on Ctrl-C / SIGTERM.
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +20,9 @@ use medcred_verifier::trust::TrustList;
 use medcred_verifier_service::fetch::Generation;
 use medcred_verifier_service::{Clock, Fetcher, HttpFetcher, LocalFirst, RouterFetcher, Settings, Sources, Verifier};
 use serde_json::json;
-use tower_http::trace::TraceLayer;
+
+use crate::edge::metrics::{self, MetricsState};
+use crate::edge::Edge;
 
 /// Set up tracing (text or JSON), filtered by `RUST_LOG` (default info).
 pub fn init_tracing(json: bool) {
@@ -51,6 +53,8 @@ pub struct AppOptions {
     /// Where the web app's static files are (`<site_root>/pkg`: the hydration bundle that
     /// `scripts/build-app.sh` builds). Without them the pages still work, unhydrated.
     pub site_root: String,
+    /// Request ids, load shedding, rate limits, security headers, logs and metrics.
+    pub edge: Edge,
 }
 
 /// The default site root: `$MEDCRED_SITE_ROOT`, else `site` in the working directory.
@@ -60,7 +64,13 @@ pub fn default_site_root() -> String {
 
 impl Default for AppOptions {
     fn default() -> Self {
-        Self { witness: None, trust: None, monitor_every: MONITOR_EVERY, site_root: default_site_root() }
+        Self {
+            witness: None,
+            trust: None,
+            monitor_every: MONITOR_EVERY,
+            site_root: default_site_root(),
+            edge: Edge::default(),
+        }
     }
 }
 
@@ -79,6 +89,7 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
         .with_state(issuer.clone());
+    let edge = options.edge;
     let generation = registry.clone();
     let generation: Generation = Arc::new(move || generation.generation());
     let commits = registry.subscribe();
@@ -92,15 +103,21 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
     let hospitals = Hospitals::new(&issuer, verifier.clone(), MonitorSettings::default());
     hospitals.spawn_monitor(options.monitor_every, Some(commits));
     let pages = medcred_app::server::router(AppState::new(verifier.clone()).with_boards(registry), options.site_root);
+    let metrics = Router::new().route("/metrics", get(metrics::handler)).with_state(MetricsState {
+        metrics: edge.metrics.clone(),
+        verifier: verifier.clone(),
+        issuer: issuer.clone(),
+    });
     let mut app = documents
         .merge(medcred_verifier_service::router(verifier))
         .merge(medcred_hospital::router(hospitals))
         .merge(health)
+        .merge(metrics)
         .merge(pages);
     if let Some(w) = options.witness {
         app = app.merge(medcred_registry_service::witness::router(w));
     }
-    app.layer(TraceLayer::new_for_http())
+    edge.wrap(app)
 }
 
 /// The verifier service: this deployment's own DID documents and status lists answered in process
@@ -158,7 +175,9 @@ pub async fn serve(listener: TcpListener, app: Router, tls: Option<Tls>) -> anyh
     match tls {
         None => {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
         }
         Some(tls) => {
             // Several crypto providers are compiled in (ring; aws-lc-rs through alloy's reqwest):
@@ -174,7 +193,10 @@ pub async fn serve(listener: TcpListener, app: Router, tls: Option<Tls>) -> anyh
                 shutdown_signal().await;
                 h.graceful_shutdown(Some(Duration::from_secs(10)));
             });
-            axum_server::from_tcp_rustls(listener, config).handle(handle).serve(app.into_make_service()).await?;
+            axum_server::from_tcp_rustls(listener, config)
+                .handle(handle)
+                .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                .await?;
         }
     }
     Ok(())

@@ -23,7 +23,7 @@ use axum::Router;
 pub use error::ApiError;
 pub use fetch::{FetchError, Fetched, Fetcher, HttpFetcher, LocalFirst, RouterFetcher};
 pub use sources::Sources;
-pub use verifier::{Clock, Policy, Settings, Verifier, MAX_ROUNDS};
+pub use verifier::{Clock, Policy, Settings, VerdictTally, Verifier, MAX_ROUNDS};
 
 /// The verifier's routes.
 pub fn router(verifier: Verifier) -> Router {

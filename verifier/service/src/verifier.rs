@@ -3,6 +3,7 @@
 //! not find is fetched (concurrently, cached, single-flight) and the engine runs again, at most
 //! [`MAX_ROUNDS`] times. A warm verification is one run with no I/O.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
@@ -10,7 +11,7 @@ use medcred_registry::witness::WitnessPolicy;
 use medcred_verifier::trust::TrustList;
 use medcred_verifier::{
     verify_credential_with, verify_presentation, CheckName, MemoryVerifiedLists, PresentationExpectations,
-    PresentationReport, Report, VerifyContext, DEFAULT_MAX_CHECKPOINT_AGE, DEFAULT_SKEW,
+    PresentationReport, Report, Verdict, VerifyContext, DEFAULT_MAX_CHECKPOINT_AGE, DEFAULT_SKEW,
 };
 
 use crate::snapshot::Snapshot;
@@ -61,13 +62,46 @@ struct Inner {
     settings: Settings,
     trust: RwLock<Option<Arc<TrustList>>>,
     clock: Clock,
+    counts: VerdictCounts,
+}
+
+/// Verifications done so far, by kind and verdict (for metrics).
+#[derive(Debug, Default)]
+struct VerdictCounts {
+    /// Credentials: valid, invalid, could not check.
+    credentials: [AtomicU64; 3],
+    /// Presentations: valid, invalid, could not check.
+    presentations: [AtomicU64; 3],
+}
+
+/// Verifications counted by verdict: `[valid, invalid, could not check]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VerdictTally {
+    /// Credentials verified on their own.
+    pub credentials: [u64; 3],
+    /// Presentations verified.
+    pub presentations: [u64; 3],
+}
+
+fn slot(v: Verdict) -> usize {
+    match v {
+        Verdict::Valid => 0,
+        Verdict::Invalid => 1,
+        Verdict::CouldNotCheck => 2,
+    }
+}
+
+fn load(a: &[AtomicU64; 3]) -> [u64; 3] {
+    [a[0].load(Ordering::Relaxed), a[1].load(Ordering::Relaxed), a[2].load(Ordering::Relaxed)]
 }
 
 impl Verifier {
     /// A verifier over `sources`, judging by `settings`, with time from `clock`.
     pub fn new(sources: Sources, settings: Settings, clock: Clock) -> Self {
         let verified_lists = MemoryVerifiedLists::new(4096);
-        Self { inner: Arc::new(Inner { sources, verified_lists, settings, trust: RwLock::new(None), clock }) }
+        let trust = RwLock::new(None);
+        let counts = VerdictCounts::default();
+        Self { inner: Arc::new(Inner { sources, verified_lists, settings, trust, clock, counts }) }
     }
 
     /// Use `list` (already checked: signature, expiry, sequence) for issuer trust from now on.
@@ -92,12 +126,20 @@ impl Verifier {
         (self.inner.clock)()
     }
 
+    /// Verifications done by this verifier so far, by verdict.
+    pub fn tally(&self) -> VerdictTally {
+        let c = &self.inner.counts;
+        VerdictTally { credentials: load(&c.credentials), presentations: load(&c.presentations) }
+    }
+
     /// Verify one credential under `policy`.
     pub async fn credential(&self, input: &str, policy: &Policy) -> Report {
-        match self.run(Job::Credential(input), policy).await {
+        let report = match self.run(Job::Credential(input), policy).await {
             Done::Credential(r) => r,
             Done::Presentation(_) => unreachable_report(),
-        }
+        };
+        self.inner.counts.credentials[slot(report.verdict)].fetch_add(1, Ordering::Relaxed);
+        report
     }
 
     /// Verify one presentation against `expect` under `policy` (applied to its credentials).
@@ -107,10 +149,12 @@ impl Verifier {
         expect: &PresentationExpectations,
         policy: &Policy,
     ) -> PresentationReport {
-        match self.run(Job::Presentation(input, expect), policy).await {
+        let report = match self.run(Job::Presentation(input, expect), policy).await {
             Done::Presentation(r) => r,
             Done::Credential(_) => PresentationReport::new(Vec::new(), Vec::new()),
-        }
+        };
+        self.inner.counts.presentations[slot(report.verdict)].fetch_add(1, Ordering::Relaxed);
+        report
     }
 
     async fn run(&self, job: Job<'_>, policy: &Policy) -> Done {

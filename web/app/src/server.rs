@@ -26,6 +26,19 @@ const KEEP_FOR: Duration = Duration::from_secs(600);
 /// Most results kept at once.
 const MAX_KEPT: usize = 10_000;
 
+/// The Content Security Policy nonce the HTTP edge chose for this response (a request
+/// extension): the hydration scripts carry it, and the response's policy allows only them.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// Make this request's [`CspNonce`] the page's Leptos nonce (read by the hydration scripts).
+pub(crate) fn provide_csp_nonce() {
+    let nonce = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned());
+    if let Some(n) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(n.0));
+    }
+}
+
 /// What the app's server functions share.
 #[derive(Clone)]
 pub struct AppState {

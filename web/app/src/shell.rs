@@ -11,6 +11,8 @@ pub(crate) const STYLE: &str = include_str!("style.css");
 
 /// The whole page, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::provide_csp_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">

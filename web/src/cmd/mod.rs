@@ -1,6 +1,7 @@
 //! Subcommand dispatch.
 
 mod anchor;
+mod backup;
 mod board;
 mod bulk;
 mod demo;
@@ -38,5 +39,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Anchor(args) => anchor::run(&cli.global, args).await,
         Command::Wallet(args) => wallet::run(&cli.global, args).await,
         Command::User(c) => user::run(&cli.global, c).await,
+        Command::Backup(args) => backup::backup(&cli.global, &args.file).await,
+        Command::Restore(args) => backup::restore(&cli.global, &args.file, args.force).await,
     }
 }

@@ -10,6 +10,7 @@ use crate::cli::{Global, ServeArgs};
 use medcred_registry_service::Registry;
 
 use crate::config;
+use crate::edge::{Edge, Limits};
 use crate::roles;
 use crate::server::{self, Tls};
 
@@ -56,5 +57,8 @@ pub(crate) async fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> an
     tracing::info!(witness = witness.is_some(), peers, anchoring, "registry roles");
     let monitor_every = std::time::Duration::from_secs(args.monitor_every.max(1));
     let site_root = args.site_root.clone().unwrap_or_else(server::default_site_root);
-    Ok(server::app_with(issuer.clone(), registry, server::AppOptions { witness, trust, monitor_every, site_root }))
+    let tls = args.tls_cert.is_some() || args.self_signed;
+    let edge = Edge::new(Limits::with(&args.rate_limits), args.max_in_flight, tls);
+    let options = server::AppOptions { witness, trust, monitor_every, site_root, edge };
+    Ok(server::app_with(issuer.clone(), registry, options))
 }
