@@ -54,6 +54,7 @@ impl LimitClass {
             || path == "/presentations/verify"
             || path.starts_with("/api/verify")
             || (path.starts_with("/hospitals/") && path.ends_with("/verifications"))
+            || (path.starts_with("/hospitals/") && path.ends_with("/presentation-requests"))
         {
             Some(Self::Verify)
         } else if path.starts_with("/oid4vci/") || path.starts_with("/oid4vp/") {
@@ -250,7 +251,9 @@ mod tests {
         assert_eq!(LimitClass::of_post("/credentials/issue"), Some(LimitClass::Issue));
         assert_eq!(LimitClass::of_post("/boards/nj-bon/credentials/bulk"), Some(LimitClass::Issue));
         assert_eq!(LimitClass::of_post("/oid4vci/token"), Some(LimitClass::Oid4vc));
-        assert_eq!(LimitClass::of_post("/api/signin"), Some(LimitClass::SignIn));
+        assert_eq!(LimitClass::of_post("/session/signin"), Some(LimitClass::SignIn));
+        assert_eq!(LimitClass::of_post("/board/actions/issue"), Some(LimitClass::Issue));
+        assert_eq!(LimitClass::of_post("/hospitals/st-mary/presentation-requests"), Some(LimitClass::Verify));
         assert_eq!(LimitClass::of_post("/boards/nj-bon/credentials/x/status"), None);
     }
 
