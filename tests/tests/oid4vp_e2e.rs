@@ -190,6 +190,18 @@ async fn presentation_flow(backend: Backend) {
         .await;
     assert_eq!(status, 200, "the existing receipts work: {receipt}");
 
+    // The same as server-sent events: one `state` event, and the stream ends (the state is final).
+    let events = c
+        .http
+        .get(format!("{}{HOSPITAL}/presentation-requests/{id}/events", c.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("events");
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let text = tokio::time::timeout(Duration::from_secs(30), events.text()).await.expect("ends").expect("text");
+    assert!(text.contains("event: state") && text.contains(r#""status":"verified""#), "{text}");
+
     // 2. The same answer again: refused, the request stays as it was.
     refused(client.send_presentation(&request, token_value).await, "already been answered");
     assert_eq!(state(&c, &token, &id).await["verdict"], "valid");
