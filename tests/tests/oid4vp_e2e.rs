@@ -331,6 +331,8 @@ async fn presentation_flow(backend: Backend) {
     let other = create_hospital(&server.issuer, "other", "Other").await.expect("other");
     let (status, _) = c.get(&format!("{HOSPITAL}/presentation-requests/{id}"), Some(&other.admin_token)).await;
     assert_eq!(status, 404);
+    let (status, body) = c.get(&format!("{HOSPITAL}/presentation-requests/{id}?wait=soon"), Some(&token)).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_request")), "{body}");
     let (status, body) =
         c.post(&format!("{HOSPITAL}/presentation-requests"), Some(&token), &json!({"template": "nope"})).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("unknown_template")));

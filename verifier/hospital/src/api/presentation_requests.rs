@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -79,8 +80,9 @@ pub(crate) async fn show(
     State(h): State<Hospitals>,
     caller: Caller,
     Path((slug, id)): Path<(String, String)>,
-    Query(q): Query<Wait>,
+    q: Result<Query<Wait>, QueryRejection>,
 ) -> Result<Json<Value>, HospitalError> {
+    let Query(q) = q.map_err(|_| HospitalError::bad_request("invalid_request", "wait must be a number of seconds"))?;
     let hospital = caller.hospital(&h, &slug).await?;
     let state = match q.wait {
         Some(secs) if secs > 0 => h.await_presentation_request(&hospital, &id, Duration::from_secs(secs)).await?,

@@ -109,4 +109,22 @@ mod tests {
         assert!(decrypt(&encrypt(&other, "A128GCM", &body), &private, Some("k1")).is_err(), "another key");
         assert!(decrypt("not.a.jwe.at.all", &private, None).is_err());
     }
+
+    /// The encrypted response example of OpenID4VP 1.0 §8.3 (made by the spec's authors, with
+    /// the private key the spec prints): our decryption reads it.
+    #[test]
+    fn decrypts_the_spec_example() {
+        let key = json!({"kty": "EC", "kid": "ac", "use": "enc", "crv": "P-256", "alg": "ECDH-ES",
+            "x": "YO4epjifD-KWeq1sL2tNmm36BhXnkJ0He-WqMYrp9Fk", "y": "Hekpm0zfK7C-YccH5iBjcIXgf6YdUvNUac_0At55Okk",
+            "d": "Et-3ce0omz8_TuZ96Df9lp0GAaaDoUnDe6X-CRO7Aww"});
+        let jwe = concat!(
+            "eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTEyOEdDTSIsImtpZCI6ImFjIiwiZXBrIjp7Imt",
+            "0eSI6IkVDIiwieCI6Im5ubVZwbTNWM2piaGNhZlFhUkJrU1ZOSGx3Wkh3dC05ck9wSnVmeVlJdWsiLCJ5I",
+            "joicjRmakRxd0p5czlxVU9QLV9iM21SNVNaRy0tQ3dPMm1pYzVWU05UWU45ZyIsImNydiI6IlAtMjU2In1",
+            "9..uAYcHRUSSn2X0WPX.yVzlGSYG4qbg0bq18JcUiDRw56yVnbKR8E7S7YlEtzT00RqE3Pw5oTpUG3hdLN",
+            "4taHZ9gC1kwak8JOnJgQ.1wR024_3-qtAlx1oFIUpQQ"
+        );
+        let payload = decrypt(jwe, &key.to_string(), Some("ac")).expect("the spec's example decrypts");
+        assert_eq!(payload, json!({"vp_token": {"example_credential_id": ["eyJhb...YMetA"]}}));
+    }
 }
