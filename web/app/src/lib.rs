@@ -2,6 +2,9 @@
 //! and hydrated in the browser (`hydrate`, compiled to wasm32 by `scripts/build-app.sh`). Every
 //! form is a plain HTML form first, so the pages work before (and without) hydration.
 
+// The board's pages nest deep view types; the wasm build's layout queries need the room.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod pages;
 pub mod shell;

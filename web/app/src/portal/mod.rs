@@ -68,7 +68,14 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         return respond::to_sign_in(&target);
     }
     req.extensions_mut().insert(Viewer(who));
-    next.run(req).await
+    let mut resp = next.run(req).await;
+    // The app's own form posts need the browser to say where they come from: with `no-referrer`
+    // a form post carries `Origin: null` and no `Referer`, and the origin check must refuse it.
+    // `same-origin` still sends nothing to other sites (offer links carry one-time codes).
+    resp.headers_mut()
+        .entry(axum::http::header::REFERRER_POLICY)
+        .or_insert(axum::http::HeaderValue::from_static("same-origin"));
+    resp
 }
 
 /// The person signed in, inside a server function or a page being rendered.

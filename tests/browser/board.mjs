@@ -1,0 +1,177 @@
+// The board's pages in a real browser (Debian's Chromium, driven by playwright-core): a failed
+// sign-in, signing in as the board admin (sent to the sign-in page and back), a field error on the
+// issue form, issuing a license, offering it (QR code and PIN), revoking it with a reason and a
+// confirmation, the dashboard (also at a phone's width), a hospital user on a board page (403),
+// and the same sign-in and issuance with JavaScript off. Screenshots of the key screens go to
+// $SCREENSHOTS.
+//
+// Environment: MEDCRED_URL, ADMIN_EMAIL, ADMIN_PASSWORD, DESK_EMAIL, DESK_PASSWORD, SCREENSHOTS.
+// Exits non-zero on any failure.
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const url = process.env.MEDCRED_URL;
+const shots = process.env.SCREENSHOTS;
+mkdirSync(shots, { recursive: true });
+
+let failures = 0;
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures += 1;
+};
+
+const seen = [];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function signIn(page, email, password) {
+  await page.fill('#signin-email', email);
+  await page.fill('#signin-password', password);
+  await Promise.all([page.waitForNavigation(), page.click('#signin-submit')]);
+}
+
+async function fillLicense(page, number) {
+  await page.fill('#f-practitionerName', 'Florence Nightingale');
+  await page.selectOption('#f-licenseType', 'RN');
+  await page.fill('#f-licenseNumber', number);
+  await page.fill('#f-jurisdiction', 'US-NJ');
+  await page.fill('#f-originalIssueDate', '2012-05-12');
+  await page.fill('#f-validUntil', '2031-05-31');
+}
+
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => { errors.push(String(e)); seen.push(String(e)); });
+  page.on('console', (m) => seen.push(`${m.type()}: ${m.text()}`));
+  // Failed loads are judged by their responses below (the browser's own favicon request may
+  // 404); any other console error is a failure.
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
+  });
+
+  // 1. A board page without a session: the sign-in page, which comes back there afterwards.
+  await page.goto(`${url}/board/issue`);
+  check(new URL(page.url()).pathname === '/signin', `a board page sends strangers to sign in (${page.url()})`);
+  check(new URL(page.url()).searchParams.get('next') === '/board/issue', 'with the page to come back to');
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  check(await page.locator('label[for="signin-email"]').isVisible(), 'the fields have labels');
+
+  // 2. A wrong password: a message next to the fields, still on the sign-in page.
+  await signIn(page, process.env.ADMIN_EMAIL, 'not the password at all');
+  const err = page.locator('#signin-error');
+  check(await err.isVisible(), 'a failed sign-in says so');
+  check((await page.getAttribute('#signin-email', 'aria-describedby')) === 'signin-error', 'and the field points at the message');
+  await page.screenshot({ path: `${shots}/signin-failed.png`, fullPage: true });
+
+  // 3. The right password (typed with the keyboard, submitted with Enter): back to the issue form.
+  await page.focus('#signin-email');
+  await page.keyboard.type(process.env.ADMIN_EMAIL);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(process.env.ADMIN_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  check(new URL(page.url()).pathname === '/board/issue', `signed in, back on the issue form (${page.url()})`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  check((await page.locator('#account-name').innerText()).length > 0, 'the header shows who is signed in');
+  check((await page.locator('#account .role').innerText()).includes('Board administrator'), 'with the role and board');
+
+  // 4. A field the issuer refuses: the message is next to that field, what was typed is kept.
+  await fillLicense(page, 'RN 77 !');
+  await Promise.all([page.waitForNavigation(), page.click('#issue-submit')]);
+  const fieldError = page.locator('#err-licenseNumber');
+  check(await fieldError.isVisible(), 'a bad license number gets a message next to it');
+  check((await fieldError.innerText()).includes('licenseNumber must be 1-64'), 'in the words the API uses');
+  check((await page.inputValue('#f-practitionerName')) === 'Florence Nightingale', 'what was typed is kept');
+  await page.screenshot({ path: `${shots}/board-issue-error.png`, fullPage: true });
+
+  // 5. Fixed: issued, and the credential's page.
+  await page.fill('#f-licenseNumber', 'RN-770001');
+  await Promise.all([page.waitForNavigation(), page.click('#issue-submit')]);
+  check(/\/board\/credentials\/urn:uuid:[0-9a-f-]{36}/.test(page.url()), `issued: the credential's page (${page.url()})`);
+  check((await page.locator('#notice').innerText()).includes('Issued'), 'it says it was issued');
+  check((await page.getAttribute('[data-state]', 'data-state')) === 'active', 'and active');
+  await page.screenshot({ path: `${shots}/board-credential-issued.png`, fullPage: true });
+  const credentialUrl = page.url().split('?')[0];
+
+  // 6. Offer it to the holder's wallet: QR code, link, PIN.
+  await Promise.all([page.waitForNavigation(), page.click('#offer-submit')]);
+  check(await page.locator('.qr svg').isVisible(), 'the offer shows a QR code');
+  check(/^\d{6}$/.test((await page.locator('#offer-pin').innerText()).trim()), 'and a 6-digit PIN, apart');
+  check((await page.inputValue('#offer-link')).startsWith('openid-credential-offer://?credential_offer_uri='), 'and the offer link');
+  await page.screenshot({ path: `${shots}/board-offer.png`, fullPage: true });
+
+  // 7. Revoke it: a reason and a confirmation.
+  await page.goto(credentialUrl);
+  await page.click('#action-revoke summary');
+  await page.fill('#reason-revoke', 'Surrendered (board order 2026-114)');
+  await page.check('#confirm-revoke');
+  await page.screenshot({ path: `${shots}/board-revoke-confirm.png`, fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('#submit-revoke')]);
+  check((await page.locator('#notice').innerText()).startsWith('Revoked'), 'revoked, it says so');
+  check((await page.getAttribute('[data-state]', 'data-state')) === 'revoked', 'the credential is now revoked');
+  check((await page.locator('#history').innerText()).includes('board order 2026-114'), 'the history shows the reason');
+  await page.screenshot({ path: `${shots}/board-credential-revoked.png`, fullPage: true });
+
+  // 8. The dashboard, then find the credential through the board's navigation (client-side).
+  await page.goto(`${url}/board`);
+  check((await page.locator('[data-count="revoked"] .n').innerText()) === '1', 'the dashboard counts one revoked');
+  check((await page.locator('#board-did').innerText()).startsWith('did:web:'), "and shows the board's DID");
+  await page.screenshot({ path: `${shots}/board-dashboard.png`, fullPage: true });
+  await page.click('nav.subnav a[href="/board/credentials"]');
+  await page.waitForSelector('#find-q');
+  await page.fill('#find-q', 'RN-770001');
+  await Promise.all([page.waitForNavigation(), page.click('#find-submit')]);
+  check((await page.locator('#find-results').innerText()).includes('Florence Nightingale'), 'search by license number finds it');
+
+  // 9. A phone's width: nothing scrolls sideways.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(`${url}/board`);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(width <= 375, `no horizontal scrolling at 375 px (${width} px)`);
+  await page.screenshot({ path: `${shots}/board-dashboard-phone.png`, fullPage: true });
+
+  // 10. Sign out: the board is closed again.
+  await Promise.all([page.waitForNavigation(), page.click('#signout')]);
+  check(new URL(page.url()).pathname === '/signin', 'signed out');
+  await page.goto(`${url}/board`);
+  check(new URL(page.url()).pathname === '/signin', 'and the board asks to sign in again');
+
+  // 11. A hospital user on a board page: 403 and why.
+  const desk = await browser.newContext();
+  const dp = await desk.newPage();
+  await dp.goto(`${url}/signin`);
+  await signIn(dp, process.env.DESK_EMAIL, process.env.DESK_PASSWORD);
+  const resp = await dp.goto(`${url}/board`);
+  check(resp.status() === 403, `a hospital user gets 403 on the board's pages (${resp.status()})`);
+  check((await dp.locator('#forbidden').innerText()).includes('licensing board staff'), 'with why');
+  await dp.screenshot({ path: `${shots}/board-forbidden.png`, fullPage: true });
+  await desk.close();
+
+  // 12. Without JavaScript: sign in, issue, see it.
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const pp = await plain.newPage();
+  await pp.goto(`${url}/signin?next=%2Fboard%2Fissue`);
+  await signIn(pp, process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
+  check(new URL(pp.url()).pathname === '/board/issue', 'no JavaScript: signed in');
+  await fillLicense(pp, 'RN-770002');
+  await Promise.all([pp.waitForNavigation(), pp.click('#issue-submit')]);
+  check((await pp.locator('#notice').innerText()).includes('Issued'), 'no JavaScript: issued');
+  await plain.close();
+
+  check(errors.length === 0, `no browser errors (${errors.join(' | ')})`);
+  await ctx.close();
+} catch (e) {
+  console.log(`FAIL ${e.stack || e}`);
+  console.log(`browser said: ${seen.join(' | ')}`);
+  failures += 1;
+} finally {
+  await browser.close();
+}
+console.log(failures === 0 ? 'all browser checks passed' : `${failures} browser check(s) failed`);
+process.exit(failures === 0 ? 0 : 1);
