@@ -102,7 +102,10 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
     }
     let hospitals = Hospitals::new(&issuer, verifier.clone(), MonitorSettings::default());
     hospitals.spawn_monitor(options.monitor_every, Some(commits));
-    let pages = medcred_app::server::router(AppState::new(verifier.clone()).with_boards(registry), options.site_root);
+    let pages = medcred_app::server::router(
+        AppState::new(verifier.clone()).with_boards(registry).with_hospitals(hospitals.clone()),
+        options.site_root,
+    );
     let metrics = Router::new().route("/metrics", get(metrics::handler)).with_state(MetricsState {
         metrics: edge.metrics.clone(),
         verifier: verifier.clone(),

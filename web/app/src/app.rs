@@ -11,6 +11,12 @@ use crate::pages::board::find::FindPage;
 use crate::pages::board::issue::IssuePage;
 use crate::pages::board::offer::OfferPage;
 use crate::pages::home::Home;
+use crate::pages::hospital::alerts::AlertsPage;
+use crate::pages::hospital::ask::AskPage;
+use crate::pages::hospital::history::HistoryPage;
+use crate::pages::hospital::home::HospitalHome;
+use crate::pages::hospital::request::RequestPage;
+use crate::pages::hospital::verification::VerificationPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::signin::SignInPage;
 use crate::pages::verify::{VerifyPage, VerifyResult};
@@ -41,6 +47,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board/credentials") view=FindPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/credentials/:id") view=CredentialPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/credentials/:id/offer") view=OfferPage ssr=SsrMode::Async/>
+                    // The hospital's pages (hospital staff only), rendered whole like the board's.
+                    <Route path=path!("/hospital") view=HospitalHome ssr=SsrMode::Async/>
+                    <Route path=path!("/hospital/ask/:kind") view=AskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hospital/requests/:id") view=RequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hospital/verifications") view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hospital/verifications/:id") view=VerificationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hospital/alerts") view=AlertsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

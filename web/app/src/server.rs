@@ -51,6 +51,9 @@ pub struct AppState {
     pub registry: Option<Registry>,
     /// Results of form posts for the page they redirect to.
     pub flash: FlashStore,
+    /// The hospitals (presentation requests, verifications, receipts, monitoring), when the
+    /// hospital's pages are served.
+    pub hospitals: Option<medcred_hospital::Hospitals>,
 }
 
 impl AppState {
@@ -62,6 +65,7 @@ impl AppState {
             accounts: None,
             registry: None,
             flash: FlashStore::default(),
+            hospitals: None,
         }
     }
 
@@ -69,6 +73,12 @@ impl AppState {
     pub fn with_boards(mut self, registry: Registry) -> Self {
         self.accounts = Some(Accounts::new(registry.issuer().clone()));
         self.registry = Some(registry);
+        self
+    }
+
+    /// With the hospital's pages, over `hospitals` (the same service the hospital API uses).
+    pub fn with_hospitals(mut self, hospitals: medcred_hospital::Hospitals) -> Self {
+        self.hospitals = Some(hospitals);
         self
     }
 
@@ -176,6 +186,7 @@ fn label(name: CheckName, in_presentation: bool) -> String {
         CheckName::Schema => "Required fields",
         CheckName::HolderBinding => "Presented by its holder, for this request",
         CheckName::Credentials => "Credentials inside",
+        CheckName::Dcql => "Answers what was asked",
         _ => "Other check",
     };
     l.to_owned()
@@ -266,7 +277,7 @@ fn issuer_name(r: &Report) -> Option<String> {
     }
 }
 
-fn from_credential(r: &Report, now: &str) -> VerdictView {
+pub(crate) fn from_credential(r: &Report, now: &str) -> VerdictView {
     let (claims, portrait) = facts(r);
     VerdictView {
         verdict: verdict_name(r.verdict).to_owned(),
@@ -288,7 +299,7 @@ fn from_credential(r: &Report, now: &str) -> VerdictView {
     }
 }
 
-fn from_presentation(p: &PresentationReport, now: &str) -> VerdictView {
+pub(crate) fn from_presentation(p: &PresentationReport, now: &str) -> VerdictView {
     let empty = Report::new(Vec::new());
     let mut view = from_credential(p.credentials.first().unwrap_or(&empty), now);
     view.verdict = verdict_name(p.verdict).to_owned();

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod board;
 pub mod home;
+pub mod hospital;
 pub mod not_found;
 pub mod signin;
 pub mod verify;

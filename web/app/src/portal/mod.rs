@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod flash;
+pub mod hospital;
 mod issue;
 mod offer;
 mod respond;
@@ -38,6 +39,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/board/actions/issue", post(issue::issue))
         .route("/board/actions/status", post(status::change))
         .route("/board/actions/offer", post(offer::offer))
+        .merge(hospital::actions::routes())
         .with_state(state)
 }
 

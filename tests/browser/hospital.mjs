@@ -1,0 +1,168 @@
+// The hospital's pages in a real browser (Debian's Chromium, driven by playwright-core): a
+// hospital verifier signs in, chooses "Verify a clinician", reads the openid4vp:// link off the
+// request page, the holder answers it with the CLI wallet (`medcred wallet present LINK --yes`),
+// and VALID appears on the same page without a reload (the window marker survives); the signed
+// receipt downloads; the board revokes the license (API); asked again and presented again, the
+// page shows NOT VALID with the reason "revoked". Also: the page without JavaScript (a meta
+// refresh while it waits), history and alerts, a phone's width, no layout shift when the verdict
+// arrives. Screenshots go to $SCREENSHOTS.
+//
+// Environment: MEDCRED_URL, DESK_EMAIL, DESK_PASSWORD, MEDCRED_BIN, WALLET_DIR, REVOKE_URL,
+// BOARD_TOKEN, SCREENSHOTS. Exits non-zero on any failure.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const url = process.env.MEDCRED_URL;
+const shots = process.env.SCREENSHOTS;
+mkdirSync(shots, { recursive: true });
+
+let failures = 0;
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures += 1;
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+// The holder's wallet answers `link` (after consent, given by --yes).
+function present(link) {
+  const out = execFileSync(process.env.MEDCRED_BIN,
+    ['wallet', '--wallet-dir', process.env.WALLET_DIR, 'present', link, '--yes'],
+    { encoding: 'utf8', env: { ...process.env, NO_PROXY: 'localhost,127.0.0.1', no_proxy: 'localhost,127.0.0.1' } });
+  return out;
+}
+
+async function signIn(page) {
+  await page.goto(`${url}/signin?next=%2Fhospital`);
+  await page.fill('#signin-email', process.env.DESK_EMAIL);
+  await page.fill('#signin-password', process.env.DESK_PASSWORD);
+  await Promise.all([page.waitForURL(/\/hospital$/), page.click('#signin-submit')]);
+}
+
+// From the hospital's home: "Verify a clinician", the first choice (active RN license), the
+// request page with its QR code. Returns the openid4vp:// link.
+async function askClinician(page) {
+  await page.goto(`${url}/hospital`);
+  await page.click('#verify-clinician');
+  await page.waitForSelector('#ask-form');
+  await Promise.all([page.waitForURL(/\/hospital\/requests\/[0-9a-f-]+$/), page.click('#ask-submit')]);
+  await page.waitForSelector('#request-qr svg');
+  return page.inputValue('#request-link');
+}
+
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  // 1. Sign in: hospital staff land on the hospital's home.
+  await signIn(page);
+  check(page.url().endsWith('/hospital'), 'a hospital verifier lands on /hospital');
+  check(await page.locator('#verify-clinician').isVisible() && await page.locator('#verify-patient').isVisible(),
+    'the two big actions are there');
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await page.screenshot({ path: `${shots}/hospital-home.png`, fullPage: true });
+
+  // 2. Verify a clinician: a QR code of the openid4vp:// link.
+  const link = await askClinician(page);
+  check(link.startsWith('openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A'), `the request link: ${link.slice(0, 60)}…`);
+  check((await page.locator('#request-asked').innerText()).includes('RN license'), 'says what is asked');
+  check((await page.getAttribute('#open-in-wallet', 'href')) === link, 'the same link as a button for a wallet on this device');
+  check((await page.getAttribute('#request-qr', 'aria-label')).includes('QR code'), 'the QR code has a text alternative');
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await page.evaluate(() => { window.__noReload = 'still here'; });
+  const before = await page.locator('#request-result').boundingBox();
+  await page.screenshot({ path: `${shots}/hospital-request-qr.png`, fullPage: true });
+
+  // 3. The wallet answers; VALID appears without a reload.
+  const sent = present(link);
+  check(sent.includes('sent to did:web:'), 'the CLI wallet sent its presentation');
+  const banner = await page.waitForSelector('#request-result [data-verdict="valid"]', { timeout: 30000 });
+  check((await banner.innerText()).includes('VALID'), 'VALID appears on the page, in words');
+  check((await page.evaluate(() => window.__noReload)) === 'still here', 'without a reload');
+  const after = await page.locator('#request-result').boundingBox();
+  check(Math.abs(after.y - before.y) < 1, `the result area did not move (${before.y} → ${after.y})`);
+  const facts = await page.locator('.facts').innerText();
+  check(facts.includes('RN') && facts.includes('US-NJ') && facts.includes('accredited'), 'what and from whom are shown');
+  check(await page.locator('li.check[data-check="dcql"].passed').count() === 1, 'the answer matched what was asked');
+  await page.screenshot({ path: `${shots}/hospital-verdict-valid.png`, fullPage: true });
+
+  // 4. The verification's page: the receipt downloads; watch the license.
+  await page.click('#open-verification');
+  await page.waitForURL(/\/hospital\/verifications\/[0-9a-f-]+$/);
+  const receiptUrl = new URL(await page.getAttribute('#receipt', 'href'), url).href;
+  const receipt = await page.request.get(receiptUrl);
+  check(receipt.status() === 200, `the receipt downloads (${receipt.status()})`);
+  check((receipt.headers()['content-disposition'] || '').startsWith('attachment'), 'as an attachment');
+  const signed = JSON.parse(await receipt.text());
+  check(signed.type.includes('VerificationReceipt') && signed.proof, 'a receipt signed by the hospital');
+  await Promise.all([page.waitForURL(/\?f=/), page.click('#watch')]);
+  check((await page.locator('.notice').innerText()).includes('Watching'), 'the license is now watched');
+
+  // 5. The board revokes the license.
+  const revoked = await fetch(process.env.REVOKE_URL, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${process.env.BOARD_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'revoke', reason: 'browser test' }),
+  });
+  check(revoked.status === 200, `the board revokes the license (${revoked.status})`);
+
+  // 6. Ask again, present again: NOT VALID, because it is revoked.
+  const link2 = await askClinician(page);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await page.evaluate(() => { window.__noReload = 'again'; });
+  present(link2);
+  const bad = await page.waitForSelector('#request-result [data-verdict="invalid"]', { timeout: 30000 });
+  check((await bad.innerText()).includes('NOT VALID'), 'NOT VALID appears on the page, in words');
+  check((await page.evaluate(() => window.__noReload)) === 'again', 'without a reload');
+  const reason = await page.locator('li.check.failed[data-check="status"] .reason').innerText();
+  check(reason.includes('revoked'), `with the reason: ${reason}`);
+  await page.screenshot({ path: `${shots}/hospital-verdict-revoked.png`, fullPage: true });
+
+  // 7. History (newest first) and the alert monitoring raised for the watched license.
+  await page.goto(`${url}/hospital/verifications`);
+  const rows = page.locator('table.verifications tbody tr');
+  check(await rows.count() === 2, `two verifications in the history (${await rows.count()})`);
+  check((await rows.nth(0).locator('[data-verdict]').getAttribute('data-verdict')) === 'invalid', 'newest first');
+  let alerted = false;
+  for (let i = 0; i < 20 && !alerted; i += 1) {
+    await page.goto(`${url}/hospital/alerts`);
+    alerted = await page.locator('[data-standing="revoked"]').count() > 0;
+    if (!alerted) await page.waitForTimeout(1000);
+  }
+  check(alerted, 'the alerts page shows the revoked license');
+  await page.screenshot({ path: `${shots}/hospital-alerts.png`, fullPage: true });
+
+  // 8. A phone's width: the request page fits.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await askClinician(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(width <= 375, `no horizontal scrolling at 375 px (${width} px)`);
+  await page.screenshot({ path: `${shots}/hospital-request-phone.png`, fullPage: true });
+
+  check(errors.length === 0, `no browser errors (${errors.join(' | ')})`);
+
+  // 9. Without JavaScript: the waiting page refreshes itself (a meta refresh in <noscript>).
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await ctx.storageState() });
+  const p2 = await plain.newPage();
+  await p2.goto(`${url}/hospital/ask/clinician`);
+  await Promise.all([p2.waitForURL(/\/hospital\/requests\//), p2.click('#ask-submit')]);
+  check((await p2.content()).includes('http-equiv="refresh"'), 'no JavaScript: the waiting page refreshes itself');
+  await plain.close();
+  await ctx.close();
+} catch (e) {
+  console.log(`FAIL ${e.stack || e}`);
+  failures += 1;
+} finally {
+  await browser.close();
+}
+console.log(failures === 0 ? 'all browser checks passed' : `${failures} browser check(s) failed`);
+process.exit(failures === 0 ? 0 : 1);
