@@ -324,7 +324,15 @@ async fn presentation_flow(backend: Backend) {
     assert_eq!(status_check["outcome"], "failed", "{v:#}");
     assert!(status_check["reason"].as_str().unwrap_or_default().contains("revoked"), "{status_check}");
 
-    // Who may ask: no token, another hospital's token.
+    // Who may ask: a verifier token may; no token, another hospital's token may not.
+    let (status, minted) =
+        c.post(&format!("{HOSPITAL}/tokens"), Some(&token), &json!({"role": "verifier", "label": "front desk"})).await;
+    assert_eq!(status, 201, "{minted}");
+    let desk = minted["token"].as_str().expect("token");
+    let created = ask(&c, desk, json!({"template": "patient_identity", "purpose": "Registration"})).await;
+    assert_eq!(created["purpose"], "Registration");
+    let v = verification(&c, &token, &s).await;
+    assert!(v["actor"].as_str().unwrap_or_default().contains("via OpenID4VP request"), "{v}");
     let (status, _) =
         c.post(&format!("{HOSPITAL}/presentation-requests"), None, &json!({"template": "rn_license"})).await;
     assert_eq!(status, 401);

@@ -341,7 +341,8 @@ impl Hospitals {
             presented_sha256: hex::encode(Sha256::digest(text.as_bytes())),
             presented: text,
             report: report_json.to_string(),
-            actor: format!("oid4vp:{}", row.id),
+            // Who asked: the creator of the request, through it.
+            actor: format!("{} via OpenID4VP request {}", row.actor, row.id),
             at: self.now().timestamp(),
         };
         self.db().insert_verification(&verification).await.map_err(|e| {
