@@ -44,7 +44,8 @@ pub fn routes(state: AppState) -> Router {
 }
 
 fn is_board_path(path: &str) -> bool {
-    path == "/board" || path.starts_with("/board/")
+    // The hospital's pages too: staff pages all send strangers to the sign-in page.
+    path == "/board" || path.starts_with("/board/") || path == "/hospital" || path.starts_with("/hospital/")
 }
 
 /// Middleware: find the live session behind the cookie and put [`Viewer`] in the request's
