@@ -61,7 +61,12 @@ try {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // A failed load is named by its URL (the console's message does not say which); the browser's
+  // own request for /favicon.ico (there is none) is not the app's.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
+  });
 
   // 1. Sign in: hospital staff land on the hospital's home.
   await signIn(page);
