@@ -39,7 +39,7 @@ function present(link) {
 }
 
 async function signIn(page) {
-  await page.goto(`${url}/signin?next=%2Fhospital`);
+  await page.goto(`${url}/signin`);
   await page.fill('#signin-email', process.env.DESK_EMAIL);
   await page.fill('#signin-password', process.env.DESK_PASSWORD);
   await Promise.all([page.waitForURL(/\/hospital$/), page.click('#signin-submit')]);

@@ -22,8 +22,10 @@ pub fn UserBadge() -> impl IntoView {
                 match me.await {
                     Ok(Some(m)) => {
                         let board = (m.org_kind == "board").then(|| view! { <a href="/board">"Board"</a> });
+                        let hospital = (m.org_kind == "hospital").then(|| view! { <a href="/hospital">"Hospital"</a> });
                         view! {
                             {board}
+                            {hospital}
                             <div class="account" id="account">
                                 <span class="who">
                                     <span id="account-name">{m.name.clone()}</span>

@@ -52,7 +52,7 @@ pub(super) async fn sign_in(
         Ok((token, who)) => {
             let home = match who.org.kind {
                 OrgKind::Board => "/board",
-                OrgKind::Hospital => "/verify",
+                OrgKind::Hospital => "/hospital",
             };
             let to = next.filter(|n| who.org.kind == OrgKind::Board || !n.starts_with("/board")).unwrap_or(home.into());
             with_cookie(respond::see_other(&to), &session::set_cookie(&token, accounts.secure_cookies()))
