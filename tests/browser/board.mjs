@@ -1,9 +1,9 @@
 // The board's pages in a real browser (Debian's Chromium, driven by playwright-core): a failed
 // sign-in, signing in as the board admin (sent to the sign-in page and back), a field error on the
 // issue form, issuing a license, offering it (QR code and PIN), revoking it with a reason and a
-// confirmation, the dashboard (also at a phone's width), a hospital user on a board page (403),
-// and the same sign-in and issuance with JavaScript off. Screenshots of the key screens go to
-// $SCREENSHOTS.
+// confirmation, a batch from a CSV file with an error report, the dashboard (also at a phone's
+// width), a hospital user on a board page (403), and the same sign-in and issuance with
+// JavaScript off. Screenshots of the key screens go to $SCREENSHOTS.
 //
 // Environment: MEDCRED_URL, ADMIN_EMAIL, ADMIN_PASSWORD, DESK_EMAIL, DESK_PASSWORD, SCREENSHOTS.
 // Exits non-zero on any failure.
@@ -128,6 +128,27 @@ try {
   await page.fill('#find-q', 'RN-770001');
   await Promise.all([page.waitForNavigation(), page.click('#find-submit')]);
   check((await page.locator('#find-results').innerText()).includes('Florence Nightingale'), 'search by license number finds it');
+
+  // 8b. A batch from a CSV file (read into the form in the browser), one row refused: the
+  // progress bar follows the run, the refused row is listed and its report can be downloaded.
+  await page.goto(`${url}/board/batch`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  const csv = 'practitioner_name,license_type,license_number,jurisdiction,original_issue_date,valid_until\n'
+    + 'Ann One,RN,B-100,US-NJ,2015-01-01,2030-01-01T00:00:00Z\n'
+    + 'Bob Two,XX,B-101,US-NJ,2015-01-01,2030-01-01T00:00:00Z\n'
+    + 'Cy Three,LPN,B-102,US-NJ,2015-01-01,2030-01-01T00:00:00Z\n';
+  await page.setInputFiles('#batch-file', { name: 'licenses.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => document.getElementById('batch-csv').value.length > 0);
+  check(true, 'a chosen CSV file is read into the form');
+  await Promise.all([page.waitForNavigation(), page.click('#batch-submit')]);
+  check(await page.locator('#batch-progress').isVisible(), 'the batch shows a progress bar');
+  await page.locator('#batch-job[data-done="true"]').waitFor({ timeout: 20000 });
+  const counts = await page.locator('#batch-counts').innerText();
+  check(counts.includes('2 issued') && counts.includes('1 refused'), `the batch's counts (${counts})`);
+  check((await page.locator('#batch-errors').innerText()).includes('B-101'), 'the refused row is listed');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-report')]);
+  check(download.suggestedFilename() === 'batch-errors.csv', 'the error report downloads');
+  await page.screenshot({ path: `${shots}/board-batch.png`, fullPage: true });
 
   // 9. A phone's width: nothing scrolls sideways.
   await page.setViewportSize({ width: 375, height: 800 });

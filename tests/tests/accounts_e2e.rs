@@ -315,6 +315,50 @@ async fn offers_show_a_qr_code_and_a_pin(backend: Backend) {
     assert!(pin.chars().all(|c| c.is_ascii_digit()), "{pin}");
 }
 
+async fn batch_from_csv_with_an_error_report(backend: Backend) {
+    let server = start(backend).await.expect("server");
+    person(&server, OrgKind::Board, "e2e", "admin@board.example", UserRole::BoardAdmin).await;
+    let admin = session(&server, "admin@board.example").await;
+    let token = csrf(&get(&server, &admin, "/board/batch").await.text().await.expect("html"));
+    let csv = "practitioner_name,license_type,license_number,jurisdiction,original_issue_date,valid_until\n\
+               Ann One,RN,B-1,US-NJ,2015-01-01,2030-01-01T00:00:00Z\n\
+               Bob Two,XX,B-2,US-NJ,2015-01-01,2030-01-01T00:00:00Z\n\
+               Cy Three,LPN,B-3,US-NJ,2015-01-01,2030-01-01T00:00:00Z\n";
+    let r =
+        post(&server, &admin, "/board/actions/batch", &[("csrf", &token), ("csv", csv), ("format", "vc+jwt")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = location(&r);
+    assert!(page.starts_with("/board/batch?job="), "{page}");
+    let mut html = String::new();
+    for _ in 0..100 {
+        let resp = get(&server, &admin, &page).await;
+        let refresh = resp.headers().contains_key("refresh");
+        html = resp.text().await.expect("html");
+        if html.contains("data-done=\"true\"") {
+            assert!(!refresh, "a finished batch stops reloading");
+            break;
+        }
+        assert!(refresh, "a running batch reloads itself");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(html.contains("3 of 3 rows: 2 issued, 0 already issued before (skipped), 1 refused."), "{html}");
+    assert!(html.contains("unknown license type"), "the refused row says why: {html}");
+    let job = page.trim_start_matches("/board/batch?job=");
+    let report = get(&server, &admin, &format!("/board/batch/errors.csv?job={job}")).await;
+    assert_eq!(report.status(), StatusCode::OK);
+    assert!(report.headers()[reqwest::header::CONTENT_DISPOSITION].to_str().expect("ascii").contains("attachment"));
+    let report = report.text().await.expect("csv");
+    assert!(report.starts_with("line,license_number,field,code,message") && report.contains("B-2"), "{report}");
+    let board = server.issuer.db().board_by_slug("e2e").await.expect("board");
+    assert_eq!(server.issuer.db().count_credentials(&board.id).await.expect("count"), 2);
+
+    // Another session does not see the job or its report.
+    person(&server, OrgKind::Board, "e2e", "other@board.example", UserRole::BoardIssuer).await;
+    let other = session(&server, "other@board.example").await;
+    let r = get(&server, &other, &format!("/board/batch/errors.csv?job={job}")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
 macro_rules! both_backends {
     ($($name:ident),*) => {
         mod sqlite { $(
@@ -331,5 +375,6 @@ macro_rules! both_backends {
 both_backends!(
     sign_in_answers_alike_and_locks,
     forms_need_csrf_and_the_right_organisation,
-    offers_show_a_qr_code_and_a_pin
+    offers_show_a_qr_code_and_a_pin,
+    batch_from_csv_with_an_error_report
 );

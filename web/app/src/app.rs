@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::account::UserBadge;
+use crate::pages::board::batch::BatchPage;
 use crate::pages::board::credential::CredentialPage;
 use crate::pages::board::dashboard::Dashboard;
 use crate::pages::board::find::FindPage;
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/board") view=Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("/board/issue") view=IssuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/board/batch") view=BatchPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/credentials") view=FindPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/credentials/:id") view=CredentialPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/credentials/:id/offer") view=OfferPage ssr=SsrMode::Async/>

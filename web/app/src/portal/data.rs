@@ -12,8 +12,8 @@ use super::flash::Flash;
 use super::{current_target, viewer};
 use crate::auth::SignedIn;
 use crate::pages::board::model::{
-    ChangeView, CheckpointView, CredentialSummary, CredentialView, DashboardView, Guarded, IssueFormView, KeyView, Me,
-    OfferView, SearchView,
+    BatchJobView, BatchView, ChangeView, CheckpointView, CredentialSummary, CredentialView, DashboardView, Guarded,
+    IssueFormView, KeyView, Me, OfferView, SearchView,
 };
 use crate::server::AppState;
 
@@ -205,10 +205,10 @@ type Lists = BTreeMap<i64, StatusListRow>;
 async fn summary(db: &Db, c: &CredentialRow, now: i64, lists: &mut Lists) -> Result<CredentialSummary, StoreError> {
     let state = match (c.status_list, c.status_index) {
         (Some(list), Some(index)) => {
-            if !lists.contains_key(&list) {
-                lists.insert(list, db.status_list(&c.board_id, list).await?);
-            }
-            let row = lists.get(&list).ok_or(StoreError::NotFound("status list"))?;
+            let row = match lists.entry(list) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(v) => v.insert(db.status_list(&c.board_id, list).await?),
+            };
             if bit(&row.revocation, index) {
                 "revoked"
             } else if bit(&row.suspension, index) {
@@ -333,4 +333,38 @@ pub async fn offer(id: String, flash: String) -> Result<Guarded<OfferView>, Serv
             ))
         }
     }
+}
+
+/// The batch page: the job `job` (while it runs, the page asks the browser to reload it every
+/// second: a live progress bar with or without JavaScript), or a refused start (`f`).
+pub async fn batch(job: Option<String>, f: Option<String>) -> Result<Guarded<BatchView>, ServerFnError> {
+    let who = match board_member() {
+        Ok(w) => w,
+        Err(g) => return Ok(g),
+    };
+    let state = state()?;
+    let error = match f.and_then(|f| state.flash.get(&who.session_hash, &f)) {
+        Some(Flash::Error(t)) => Some(t),
+        _ => None,
+    };
+    let job = job.and_then(|id| match state.flash.get(&who.session_hash, &id) {
+        Some(Flash::Batch(j)) => j.lock().ok().map(|j| BatchJobView {
+            id: id.clone(),
+            total: j.total,
+            issued: j.issued,
+            skipped: j.skipped,
+            failed: j.failed,
+            done: j.done,
+            error: j.error.clone(),
+            rows: j.rows.clone(),
+            has_report: j.errors_csv.is_some(),
+        }),
+        _ => None,
+    });
+    if job.as_ref().is_some_and(|j| !j.done) {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.insert_header(axum::http::header::REFRESH, axum::http::HeaderValue::from_static("1"));
+        }
+    }
+    Ok(Guarded::Shown(BatchView { job, error }))
 }

@@ -27,6 +27,27 @@ pub struct OfferMade {
     pub expires_at: i64,
 }
 
+/// A batch issuance from CSV running (or run) in the background.
+#[derive(Debug, Default)]
+pub struct BatchJob {
+    /// Rows in the file.
+    pub total: u64,
+    /// Issued so far.
+    pub issued: u64,
+    /// Skipped (an earlier run issued them).
+    pub skipped: u64,
+    /// Refused.
+    pub failed: u64,
+    /// Finished (or stopped by `error`).
+    pub done: bool,
+    /// Why the whole run stopped, if it did.
+    pub error: Option<String>,
+    /// The first refused rows: (line, license number, what is wrong).
+    pub rows: Vec<(u64, String, String)>,
+    /// The per-row error report, CSV, once done.
+    pub errors_csv: Option<String>,
+}
+
 /// One kept result.
 #[derive(Clone)]
 pub enum Flash {
@@ -43,12 +64,17 @@ pub enum Flash {
     Error(String),
     /// An offer.
     Offer(OfferMade),
+    /// A batch issuance.
+    Batch(Arc<Mutex<BatchJob>>),
 }
+
+/// Results by id: when kept, for which session, what.
+type Kept = HashMap<String, (Instant, String, Flash)>;
 
 /// The store. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct FlashStore {
-    kept: Arc<Mutex<HashMap<String, (Instant, String, Flash)>>>,
+    kept: Arc<Mutex<Kept>>,
 }
 
 impl FlashStore {

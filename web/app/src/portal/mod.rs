@@ -3,6 +3,7 @@
 //! posts (sign in and out, issue, change a status, offer to a wallet), and the data the pages'
 //! server functions return — each scoped to the signed-in person's own organisation.
 
+mod batch;
 pub mod data;
 pub mod flash;
 pub mod hospital;
@@ -18,7 +19,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 
@@ -39,6 +40,8 @@ pub fn routes(state: AppState) -> Router {
         .route("/board/actions/issue", post(issue::issue))
         .route("/board/actions/status", post(status::change))
         .route("/board/actions/offer", post(offer::offer))
+        .route("/board/actions/batch", post(batch::start))
+        .route("/board/batch/errors.csv", get(batch::errors_csv))
         .merge(hospital::actions::routes())
         .with_state(state)
 }
@@ -106,6 +109,8 @@ pub(crate) fn current_target() -> String {
 /// A form post's checks: it comes from this site (`Origin`/`Referer`), someone is signed in,
 /// and it carries their session's CSRF token. Otherwise the response to send (403, or to the
 /// sign-in page).
+// The error is the response itself, built once per refused post: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
 pub(crate) fn checked_post(
     state: &AppState,
     headers: &HeaderMap,

@@ -1,8 +1,9 @@
-//! The licensing board's pages (`/board/…`, board staff only): dashboard, issue one license,
-//! find a credential, a credential's page with its history and status changes, and an offer to
+//! The licensing board's pages (`/board/…`, board staff only): dashboard, issue one license or a
+//! batch from CSV, find a credential, a credential's page with its history and status changes, and an offer to
 //! the holder's wallet. Every page renders completely on the server (`SsrMode::Async`), and every
 //! action is a plain form post, so all of it works before hydration.
 
+pub mod batch;
 pub mod credential;
 pub mod dashboard;
 pub mod find;
@@ -69,6 +70,7 @@ pub fn BoardNav(current: &'static str) -> impl IntoView {
             {link("/board", "dashboard", "Dashboard")}
             {link("/board/issue", "issue", "Issue a license")}
             {link("/board/credentials", "find", "Find a credential")}
+            {link("/board/batch", "batch", "Batch from CSV")}
         </nav>
     }
 }

@@ -201,3 +201,35 @@ pub struct OfferView {
     /// Until when.
     pub expires: String,
 }
+
+/// A batch issuance's progress, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchJobView {
+    /// The job's id (for the error report's link).
+    pub id: String,
+    /// Rows in the file (0 until the file is read).
+    pub total: u64,
+    /// Issued so far.
+    pub issued: u64,
+    /// Skipped (issued by an earlier run).
+    pub skipped: u64,
+    /// Refused.
+    pub failed: u64,
+    /// Finished.
+    pub done: bool,
+    /// Why the run stopped, if it did.
+    pub error: Option<String>,
+    /// The first refused rows: (line, license number, what is wrong).
+    pub rows: Vec<(u64, String, String)>,
+    /// Whether there is an error report to download.
+    pub has_report: bool,
+}
+
+/// The batch page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchView {
+    /// The job, when one was started.
+    pub job: Option<BatchJobView>,
+    /// A refused start, with why.
+    pub error: Option<String>,
+}
