@@ -146,7 +146,23 @@ try {
   check(alerted, 'the alerts page shows the revoked license');
   await page.screenshot({ path: `${shots}/hospital-alerts.png`, fullPage: true });
 
-  // 8. A phone's width: the request page fits.
+  // 8. Verify a patient: name and date of birth only; the verdict appears in place.
+  await page.goto(`${url}/hospital`);
+  await page.click('#verify-patient');
+  await page.waitForSelector('#ask-form');
+  await Promise.all([page.waitForURL(/\/hospital\/requests\//), page.click('#ask-submit')]);
+  check((await page.locator('#request-asked').innerText()).includes('date of birth'), 'a patient is asked for name and date of birth');
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  present(await page.inputValue('#request-link'));
+  const patient = await page.waitForSelector('#request-result [data-verdict]:not([data-verdict="pending"])', { timeout: 30000 });
+  const facts2 = await page.locator('.facts').innerText();
+  check(facts2.includes('1990-12-10') && facts2.includes('Lovelace'), `the patient's name and date of birth are shown (${await patient.getAttribute('data-verdict')})`);
+  check(!facts2.includes('MRN-000042'), 'and nothing that was not asked for (the patient identifier)');
+  await page.screenshot({ path: `${shots}/hospital-verdict-patient.png`, fullPage: true });
+  await page.goto(`${url}/hospital`);
+  await page.screenshot({ path: `${shots}/hospital-home.png`, fullPage: true });
+
+  // 9. A phone's width: the request page fits.
   await page.setViewportSize({ width: 375, height: 800 });
   await askClinician(page);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -155,7 +171,7 @@ try {
 
   check(errors.length === 0, `no browser errors (${errors.join(' | ')})`);
 
-  // 9. Without JavaScript: the waiting page refreshes itself (a meta refresh in <noscript>).
+  // 10. Without JavaScript: the waiting page refreshes itself (a meta refresh in <noscript>).
   const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await ctx.storageState() });
   const p2 = await plain.newPage();
   await p2.goto(`${url}/hospital/ask/clinician`);

@@ -110,6 +110,37 @@ async fn hospital_pages_in_chromium() {
     let (claims, _) = sd_jwt::disclosable_claims(sd.credential.as_str().expect("compact")).expect("claims");
     let received = claims["jti"].as_str().expect("jti").to_owned();
 
+    // And a patient identity, for "Verify a patient".
+    let patient = json!({
+        "type": ["VerifiableCredential", "PatientIdentityCredential"],
+        "validUntil": "2030-01-01T00:00:00Z",
+        "credentialSubject": {"givenName": "Ada", "familyName": "Lovelace", "birthDate": "1990-12-10",
+            "patientIdentifier": "MRN-000042"}
+    });
+    let issued: Value = http
+        .post(format!("{}/credentials/issue", server.url))
+        .bearer_auth(&server.admin_token)
+        .json(&json!({"credential": patient, "options": {"format": "eddsa-jcs-2022"}}))
+        .send()
+        .await
+        .expect("issue")
+        .json()
+        .await
+        .expect("json");
+    let source = issued["verifiableCredential"]["id"].as_str().expect("issued patient identity").to_owned();
+    let offer: Value = http
+        .post(format!("{}/boards/e2e/credentials/{source}/offer", server.url))
+        .bearer_auth(&server.admin_token)
+        .json(&json!({"format": "dc+sd-jwt"}))
+        .send()
+        .await
+        .expect("offer")
+        .json()
+        .await
+        .expect("json");
+    let url = offer["openid_credential_offer_url"].as_str().expect("offer url");
+    wallet(&bin, &dir, &["receive", url, "--pin", offer["tx_code"].as_str().expect("pin")]).await;
+
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let shots =
         std::env::var("MEDCRED_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|_| root.join("../target/screenshots"));
