@@ -177,6 +177,12 @@ try {
   await p2.goto(`${url}/hospital/ask/clinician`);
   await Promise.all([p2.waitForURL(/\/hospital\/requests\//), p2.click('#ask-submit')]);
   check((await p2.content()).includes('http-equiv="refresh"'), 'no JavaScript: the waiting page refreshes itself');
+  // ... and shows the verdict once the wallet has answered (a patient, whose identity is good).
+  await p2.goto(`${url}/hospital/ask/patient`);
+  await Promise.all([p2.waitForURL(/\/hospital\/requests\//), p2.click('#ask-submit')]);
+  present(await p2.inputValue('#request-link'));
+  const plainVerdict = await p2.waitForSelector('#request-result [data-verdict="valid"]', { timeout: 20000 });
+  check((await plainVerdict.innerText()).includes('VALID'), 'no JavaScript: VALID appears after the next refresh');
   await plain.close();
   await ctx.close();
 } catch (e) {

@@ -178,6 +178,34 @@ async fn scoped(backend: Backend) {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.expect("html").contains("Age over 18"));
 
+    // An expired request and a declined one say so in words, with "Ask again".
+    let http = reqwest::Client::new();
+    let mut ids = Vec::new();
+    for expires_in in [1, 300] {
+        let created: Value = http
+            .post(format!("{}/hospitals/st-mary/presentation-requests", server.url))
+            .bearer_auth(&*mary.admin_token)
+            .json(&json!({"template": "rn_license", "expires_in": expires_in}))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        ids.push((created["id"].as_str().expect("id").to_owned(), created["authorization_request"].clone()));
+    }
+    let wallet = medcred_wallet::Client::new().expect("wallet client");
+    let link = ids[1].1.as_str().expect("link");
+    wallet.decline(&wallet.fetch_request(link).await.expect("request")).await.expect("declined");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    for ((id, _), words) in ids.iter().zip(["EXPIRED", "NOT ANSWERED"]) {
+        let r = get(&server, Some(&desk), &format!("/hospital/requests/{id}")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.expect("html");
+        assert!(html.contains(words) && html.contains("id=\"ask-again\""), "{words}: {html}");
+        assert!(!html.contains("<svg"), "no QR code for a request that cannot be answered");
+    }
+
     // Another hospital's staff: not found, in pages, server functions, receipts and posts.
     let other = session(&server, "desk@other.example").await;
     for path in [request_page.as_str(), verification_page.as_str()] {

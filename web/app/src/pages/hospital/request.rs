@@ -73,43 +73,60 @@ fn Request(r: RequestView) -> impl IntoView {
             }
         });
     });
+    let status = move || state.with(|r| r.status.clone());
     view! {
         <h1>{title}</h1>
         <HospitalNav current=current/>
-        {move || state.with(|r| view! { <Outcome r=r.clone()/> })}
+        // One live region for the whole wait: screen readers announce the verdict when it comes.
+        <div class="request-result" id="request-result" aria-live="polite" data-status=status>
+            {move || state.with(|r| view! { <Banner r=r.clone()/> })}
+        </div>
+        {move || state.with(|r| view! { <Below r=r.clone()/> })}
     }
 }
 
-/// The result area (always first, so nothing above it moves when the verdict arrives), then
-/// the QR code while the request waits.
+/// What the result area shows: waiting, the verdict screen, or why there is none.
 #[component]
-fn Outcome(r: RequestView) -> impl IntoView {
-    let again = again_form(&r);
+fn Banner(r: RequestView) -> impl IntoView {
     match r.status.as_str() {
-        "verified" => {
-            let open = r.verification.clone().map(|v| {
-                view! {
-                    <p><a href=format!("/hospital/verifications/{v}") class="button" id="open-verification">
-                        "Open the verification: receipt and monitoring"</a></p>
-                }
-            });
+        "verified" => r.result.clone().map(|v| view! { <Verdict view=v/> }).into_any(),
+        "pending" => view! {
+            <div class="verdict pending" role="status" data-verdict="pending">
+                <span class="symbol" aria-hidden="true">"…"</span>
+                <span class="words">"WAITING"</span>
+                <p class="summary">"Waiting for the wallet's answer. The result appears here by itself."</p>
+            </div>
+        }
+        .into_any(),
+        status => {
+            let (words, summary) = if status == "expired" {
+                ("EXPIRED", format!("Nobody answered before {}. Nothing was checked. Ask again.", r.expires))
+            } else {
+                (
+                    "NOT ANSWERED",
+                    format!(
+                        "The wallet sent no usable answer, or the holder declined ({}). Nothing was checked. Ask again.",
+                        r.error.clone().unwrap_or_else(|| "no reason given".into())
+                    ),
+                )
+            };
             view! {
-                <div class="request-result" id="request-result" data-status="verified">
-                    {r.result.clone().map(|v| view! { <Verdict view=v/> })}
+                <div class="verdict unknown" role="status" data-verdict=status.to_owned()>
+                    <span class="symbol" aria-hidden="true">"!"</span>
+                    <span class="words">{words}</span>
+                    <p class="summary">{summary}</p>
                 </div>
-                {open}
-                {again}
             }
             .into_any()
         }
+    }
+}
+
+/// Below the result area: the QR code while the request waits, then what to do next.
+#[component]
+fn Below(r: RequestView) -> impl IntoView {
+    match r.status.as_str() {
         "pending" => view! {
-            <div class="request-result" id="request-result" data-status="pending">
-                <div class="verdict pending" role="status" data-verdict="pending">
-                    <span class="symbol" aria-hidden="true">"…"</span>
-                    <span class="words">"WAITING"</span>
-                    <p class="summary">"Waiting for the wallet's answer. The result appears here by itself."</p>
-                </div>
-            </div>
             <noscript inner_html=NOSCRIPT_REFRESH></noscript>
             <div class="offer request">
                 <div class="qr" role="img" aria-label="QR code of the request. The same link is below as text."
@@ -128,29 +145,14 @@ fn Outcome(r: RequestView) -> impl IntoView {
             <input type="text" id="request-link" readonly=true value=r.link.clone()/>
         }
         .into_any(),
-        status => {
-            let (words, summary) = if status == "expired" {
-                ("EXPIRED", format!("Nobody answered before {}. Nothing was checked. Ask again.", r.expires))
-            } else {
-                (
-                    "NOT ANSWERED",
-                    format!(
-                        "The wallet sent no usable answer, or the holder declined ({}). Nothing was checked. Ask again.",
-                        r.error.clone().unwrap_or_else(|| "no reason given".into())
-                    ),
-                )
-            };
-            view! {
-                <div class="request-result" id="request-result" data-status=status.to_owned()>
-                    <div class="verdict unknown" role="status" data-verdict=status.to_owned()>
-                        <span class="symbol" aria-hidden="true">"!"</span>
-                        <span class="words">{words}</span>
-                        <p class="summary">{summary}</p>
-                    </div>
-                </div>
-                {again}
-            }
-            .into_any()
+        _ => {
+            let open = r.verification.clone().map(|v| {
+                view! {
+                    <p><a href=format!("/hospital/verifications/{v}") class="button" id="open-verification">
+                        "Open the verification: receipt and monitoring"</a></p>
+                }
+            });
+            view! { {open}{again_form(&r)} }.into_any()
         }
     }
 }
