@@ -122,6 +122,7 @@ pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
     for (email, role, password) in &people {
         println!("    {email:<24} {:<18} password: {}", role.as_str(), **password);
     }
+    println!("  pages:         board staff at {public_url}/board, hospital staff at {public_url}/hospital");
     println!("  demo board:    {} — {}", board.name, board.did);
     println!("  DID document:  {public_url}/boards/{}/did.json", board.slug);
     println!("  context:       {public_url}{}", medcred_model::context::CONTEXT_PATH);
