@@ -370,3 +370,57 @@ pub async fn verification(id: String, flash: Option<String>) -> Result<Guarded<V
         notice,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::CheckView;
+
+    fn check(outcome: &str, reason: Option<&str>, advisory: bool) -> CheckView {
+        CheckView {
+            name: "status".into(),
+            label: "Not revoked or suspended".into(),
+            outcome: outcome.into(),
+            reason: reason.map(str::to_owned),
+            detail: None,
+            advisory,
+        }
+    }
+
+    fn view(verdict: &str, checks: Vec<CheckView>) -> VerdictView {
+        VerdictView {
+            verdict: verdict.into(),
+            kind: "presentation".into(),
+            format: None,
+            what: None,
+            issuer: None,
+            issuer_did: None,
+            claims: Vec::new(),
+            portrait: None,
+            valid_until: None,
+            status_as_of: None,
+            checked_at: String::new(),
+            checks,
+        }
+    }
+
+    #[test]
+    fn ids_in_urls_are_the_uuid() {
+        assert_eq!(short_id("urn:uuid:0f0e"), "0f0e");
+        assert_eq!(full_id("0f0e"), "urn:uuid:0f0e");
+        assert_eq!(full_id("urn:uuid:0f0e"), "urn:uuid:0f0e");
+    }
+
+    #[test]
+    fn verdicts_in_words_name_the_first_counted_reason() {
+        assert_eq!(verdict_words(&view("valid", vec![])), "Valid");
+        let revoked = view(
+            "invalid",
+            vec![check("failed", Some("issuer not listed"), true), check("failed", Some("revoked (list 0)"), false)],
+        );
+        assert_eq!(verdict_words(&revoked), "Not valid: revoked (list 0)");
+        let unknown = view("could_not_check", vec![check("could_not_check", Some("status list unreachable"), false)]);
+        assert_eq!(verdict_words(&unknown), "Could not check: status list unreachable");
+        assert_eq!(verdict_words(&view("invalid", vec![])), "Not valid");
+    }
+}
