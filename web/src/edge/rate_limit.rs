@@ -53,6 +53,7 @@ impl LimitClass {
         } else if path == "/credentials/verify"
             || path == "/presentations/verify"
             || path.starts_with("/api/verify")
+            || path == "/hospital/actions/ask"
             || (path.starts_with("/hospitals/") && path.ends_with("/verifications"))
             || (path.starts_with("/hospitals/") && path.ends_with("/presentation-requests"))
         {
@@ -253,6 +254,7 @@ mod tests {
         assert_eq!(LimitClass::of_post("/oid4vci/token"), Some(LimitClass::Oid4vc));
         assert_eq!(LimitClass::of_post("/session/signin"), Some(LimitClass::SignIn));
         assert_eq!(LimitClass::of_post("/board/actions/issue"), Some(LimitClass::Issue));
+        assert_eq!(LimitClass::of_post("/hospital/actions/ask"), Some(LimitClass::Verify));
         assert_eq!(LimitClass::of_post("/hospitals/st-mary/presentation-requests"), Some(LimitClass::Verify));
         assert_eq!(LimitClass::of_post("/boards/nj-bon/credentials/x/status"), None);
     }
