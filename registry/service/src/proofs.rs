@@ -5,7 +5,7 @@
 //! can check a list against the board's log without trusting the server.
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use medcred_registry::note::Note;
@@ -112,7 +112,9 @@ pub(crate) async fn get_proof(
         .into_response())
 }
 
-/// `GET /boards/{slug}/status/{list}/{purpose}/bundle`.
+/// `GET /boards/{slug}/status/{list}/{purpose}/bundle`. Cacheable for the list's own TTL: a
+/// verifier that keeps the bundle that long sees a revocation no later than one that keeps the
+/// list (the checkpoint's age is still judged by the verifier's freshness policy).
 pub(crate) async fn get_bundle(
     State(reg): State<Registry>,
     Path((slug, list, purpose)): Path<(String, String, String)>,
@@ -120,6 +122,8 @@ pub(crate) async fn get_bundle(
     let (board, row, purpose, text) = lined_up(&reg, &slug, &list, &purpose).await?;
     let signed = signed_list(&reg, &board, &row, ListKind::Bitstring(purpose)).await?;
     let credential: serde_json::Value = serde_json::from_str(&signed.body).map_err(internal)?;
-    Ok(([(header::CACHE_CONTROL, "no-cache")], Json(json!({"statusListCredential": credential, "tlogProof": text})))
+    let cache_control = format!("public, max-age={}, must-revalidate", (reg.ttl_ms() / 1000).max(1));
+    let cache_control = HeaderValue::from_str(&cache_control).map_err(internal)?;
+    Ok(([(header::CACHE_CONTROL, cache_control)], Json(json!({"statusListCredential": credential, "tlogProof": text})))
         .into_response())
 }

@@ -242,6 +242,7 @@ async fn flow(db: Db) {
     let origin = log_key.name().as_str().to_owned();
     let r = call(&f.app, "GET", &format!("{}/bundle", slots[0].0), None, None, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.headers[header::CACHE_CONTROL], "public, max-age=5, must-revalidate", "cacheable as long as the list");
     let bundle_json = r.json();
     let received = ReceivedStatusList::from_json(&bundle_json["statusListCredential"]).unwrap();
     let bundle = ProofBundle::parse(bundle_json["tlogProof"].as_str().unwrap().as_bytes()).unwrap();
