@@ -24,7 +24,7 @@
 //! Policy: the VC-API default (proof, validity and status count; trust and schema run as
 //! advisory). Before timing, each credential must verify `valid` with status `passed`.
 //!
-//! Run: `cargo bench -p medcred-tests --bench cold_path`. Iterations: `MEDCRED_BENCH_COLD`
+//! Run: `CARGO_TARGET_DIR=~/.cache/medcred-release cargo bench --locked -p medcred-tests --bench cold_path`. Iterations: `MEDCRED_BENCH_COLD`
 //! (default 200, each cold variant), `MEDCRED_BENCH_WARM` (default 2000).
 
 use std::future::Future;
