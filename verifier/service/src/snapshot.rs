@@ -29,7 +29,18 @@ pub(crate) struct Snapshot<'s> {
     docs: HashMap<String, DidResult>,
     lists: HashMap<String, ListResult>,
     configurations: HashMap<String, FetchedConfiguration>,
+    /// What was found in the shared cache during a run, kept for the later runs of this
+    /// verification: a cache entry that expires (or is invalidated by a new commit) between runs
+    /// must not turn into a new miss, or a slow verification under load could run out of rounds.
+    pinned: Mutex<Pinned>,
     missing: Mutex<BTreeSet<Need>>,
+}
+
+#[derive(Default)]
+struct Pinned {
+    docs: HashMap<String, DidResult>,
+    lists: HashMap<String, ListResult>,
+    configurations: HashMap<String, FetchedConfiguration>,
 }
 
 /// At most this many documents are fetched for one verification (a presentation of 16
@@ -43,6 +54,7 @@ impl<'s> Snapshot<'s> {
             docs: HashMap::new(),
             lists: HashMap::new(),
             configurations: HashMap::new(),
+            pinned: Mutex::new(Pinned::default()),
             missing: Mutex::new(BTreeSet::new()),
         }
     }
@@ -101,8 +113,14 @@ impl DidResolver for Snapshot<'_> {
         if let Some(doc) = self.docs.get(did) {
             return doc.clone();
         }
-        if let Some(doc) = self.sources.peek_did(did) {
-            return doc;
+        if let Ok(mut pinned) = self.pinned.lock() {
+            if let Some(doc) = pinned.docs.get(did) {
+                return doc.clone();
+            }
+            if let Some(doc) = self.sources.peek_did(did) {
+                pinned.docs.insert(did.to_owned(), doc.clone());
+                return doc;
+            }
         }
         self.missing(Need::Did(did.to_owned()));
         Err(ResolveError::Unavailable("not fetched".into()))
@@ -114,8 +132,14 @@ impl StatusSource for Snapshot<'_> {
         if let Some(list) = self.lists.get(url) {
             return list.clone();
         }
-        if let Some(list) = self.sources.peek_list(url) {
-            return list;
+        if let Ok(mut pinned) = self.pinned.lock() {
+            if let Some(list) = pinned.lists.get(url) {
+                return list.clone();
+            }
+            if let Some(list) = self.sources.peek_list(url) {
+                pinned.lists.insert(url.to_owned(), list.clone());
+                return list;
+            }
         }
         self.missing(Need::List(url.to_owned()));
         Err(StatusSourceError::Unavailable("not fetched".into()))
@@ -127,8 +151,14 @@ impl LinkageSource for Snapshot<'_> {
         if let Some(c) = self.configurations.get(host) {
             return c.clone();
         }
-        if let Some(c) = self.sources.peek_configuration(host) {
-            return c;
+        if let Ok(mut pinned) = self.pinned.lock() {
+            if let Some(c) = pinned.configurations.get(host) {
+                return c.clone();
+            }
+            if let Some(c) = self.sources.peek_configuration(host) {
+                pinned.configurations.insert(host.to_owned(), c.clone());
+                return c;
+            }
         }
         self.missing(Need::Configuration(host.to_owned()));
         let resource = Err(LinkageSourceError::Unavailable("not fetched".into()));
