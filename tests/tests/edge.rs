@@ -79,7 +79,9 @@ async fn rate_limits_headers_request_ids_and_metrics() {
     let h = page.headers().clone();
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    // The app's pages send same-origin (so that their own form posts carry an Origin to check);
+    // nothing leaves the site either way.
+    assert_eq!(h["referrer-policy"], "same-origin");
     assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
     let csp = h["content-security-policy"].to_str().expect("ascii").to_owned();
     let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP").to_owned();
@@ -89,6 +91,7 @@ async fn rate_limits_headers_request_ids_and_metrics() {
     assert_ne!(again.headers()["content-security-policy"].to_str().expect("ascii"), csp, "a fresh nonce per page");
     let json_csp = http.get(format!("{}/health", server.url)).send().await.expect("health");
     assert_eq!(json_csp.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
+    assert_eq!(json_csp.headers()["referrer-policy"], "no-referrer");
 
     // Request ids: a plain one is echoed, anything else replaced.
     let r = http.get(format!("{}/health", server.url)).header("x-request-id", "desk-7_abc").send().await.expect("get");

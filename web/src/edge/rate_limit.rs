@@ -47,7 +47,10 @@ impl LimitClass {
         let path = path.trim_end_matches('/');
         if path.contains("signin") || path.contains("sign_in") || path.contains("sign-in") {
             Some(Self::SignIn)
-        } else if path == "/credentials/issue" || (path.starts_with("/boards/") && path.ends_with("/credentials/bulk"))
+        } else if path == "/credentials/issue"
+            || path == "/board/actions/issue"
+            || path == "/board/actions/batch"
+            || (path.starts_with("/boards/") && path.ends_with("/credentials/bulk"))
         {
             Some(Self::Issue)
         } else if path == "/credentials/verify"
