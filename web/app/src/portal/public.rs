@@ -68,6 +68,11 @@ pub async fn board(
         let row = db.status_list(&board.id, n).await.map_err(unavailable)?;
         lists.push(PublicListView { number: row.list_no, entries: row.entries, updated: when(row.updated_at) });
     }
+    // The lookup first: it may add a snapshot and checkpoint, which the ledger below then shows.
+    let proof = match list {
+        Some(list) => Some(lookup(&registry, &slug, &document, list, purpose.unwrap_or_default()).await),
+        None => None,
+    };
     let ledger = match db.ledger_log(&board.id).await {
         Ok(log) => {
             let recent = db.recent_checkpoints(&board.id, RECENT_CHECKPOINTS).await.map_err(unavailable)?;
@@ -81,10 +86,6 @@ pub async fn board(
         }
         Err(StoreError::NotFound(_)) => None,
         Err(e) => return Err(unavailable(e)),
-    };
-    let proof = match list {
-        Some(list) => Some(lookup(&registry, &slug, &document, list, purpose.unwrap_or_default()).await),
-        None => None,
     };
     Ok(Some(PublicBoardView {
         name: board.name,
