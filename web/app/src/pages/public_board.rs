@@ -260,7 +260,7 @@ fn Ledger(l: PublicLedgerView, base: String) -> impl IntoView {
         <dl class="facts-list">
             <dt>"Origin"</dt><dd><code>{l.origin.clone()}</code></dd>
             <dt>"Log key"</dt><dd><code id="log-key">{l.key.clone()}</code></dd>
-            <dt>"Size"</dt><dd id="ledger-size">{newest.as_ref().map(|c| format!("{} entries", c.size)).unwrap_or_else(|| "no checkpoint yet".into())}</dd>
+            <dt>"Size"</dt><dd id="ledger-size">{newest.as_ref().map(|c| format!("{} {}", c.size, if c.size == 1 { "entry" } else { "entries" })).unwrap_or_else(|| "no checkpoint yet".into())}</dd>
             <dt>"Signed"</dt><dd>{newest.as_ref().map(|c| c.at.clone())}</dd>
             <dt>"Witnesses"</dt><dd id="ledger-witnesses">{newest.as_ref().map(|c| witness_text(&c.witnesses))}</dd>
             <dt>"Chain anchor"</dt><dd>{newest.as_ref().map(|c| c.anchor.clone().unwrap_or_else(|| "not anchored".into()))}</dd>
