@@ -19,6 +19,7 @@ use crate::pages::hospital::home::HospitalHome;
 use crate::pages::hospital::request::RequestPage;
 use crate::pages::hospital::verification::VerificationPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::public_board::PublicBoardPage;
 use crate::pages::signin::SignInPage;
 use crate::pages::verify::{VerifyPage, VerifyResult};
 
@@ -49,6 +50,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board/credentials") view=FindPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/credentials/:id") view=CredentialPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/credentials/:id/offer") view=OfferPage ssr=SsrMode::Async/>
+                    // A board's public page (no sign-in), rendered whole so an unknown board is a 404.
+                    <Route path=path!("/public/boards/:slug") view=PublicBoardPage ssr=SsrMode::Async/>
                     // The hospital's pages (hospital staff only), rendered whole like the board's.
                     <Route path=path!("/hospital") view=HospitalHome ssr=SsrMode::Async/>
                     <Route path=path!("/hospital/ask/:kind") view=AskPage ssr=SsrMode::Async/>

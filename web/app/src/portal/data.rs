@@ -148,6 +148,7 @@ pub async fn dashboard() -> Result<Guarded<DashboardView>, ServerFnError> {
     let actors = actor_names(db, recent.iter().map(|r| r.change.actor.as_str())).await;
     Ok(Guarded::Shown(DashboardView {
         board_name: board.name,
+        slug: board.slug.clone(),
         did: board.did.clone(),
         issued,
         active: (issued - counts.revoked - counts.suspended).max(0),

@@ -9,6 +9,7 @@ pub mod flash;
 pub mod hospital;
 mod issue;
 mod offer;
+pub mod public;
 mod respond;
 mod signin;
 mod status;

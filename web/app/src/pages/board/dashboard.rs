@@ -92,7 +92,8 @@ fn DashboardBody(d: DashboardView) -> impl IntoView {
         {recent}
         <h2>"Identity and ledger"</h2>
         <dl class="facts-list">
-            <dt>"DID"</dt><dd><code id="board-did">{d.did.clone()}</code></dd>
+            <dt>"DID"</dt><dd><code id="board-did">{d.did.clone()}</code>" "
+                <a href=format!("/public/boards/{}", d.slug) id="public-page">"Public page and ledger explorer"</a></dd>
             <dt>"Keys"</dt><dd><ul class="plain">{keys}</ul></dd>
             <dt>"Latest checkpoint"</dt>
             {checkpoint}

@@ -95,6 +95,8 @@ pub struct ChangeView {
 pub struct DashboardView {
     /// The board's name.
     pub board_name: String,
+    /// Its URL name (for its public page).
+    pub slug: String,
     /// Its DID.
     pub did: String,
     /// Credentials issued.
