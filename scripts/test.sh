@@ -32,6 +32,8 @@ fi
 export MEDCRED_SCREENSHOTS="$PWD/target/screenshots"
 
 cargo clippy --locked --workspace --all-targets -- -D warnings
+# The verification engine also compiles for the browser (wasm32).
+./scripts/check-wasm.sh
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --locked --workspace --no-fail-fast
 else
