@@ -9,9 +9,11 @@
 //! the key may speak for the issuer is the verifier's job.
 
 pub mod di_jcs;
+#[cfg(feature = "rdfc")]
 pub mod di_rdfc;
 pub mod error;
 pub mod format;
+#[cfg(feature = "rdfc")]
 mod iri_escapes;
 pub mod jcs;
 pub mod jwt;

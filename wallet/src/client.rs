@@ -3,13 +3,12 @@
 //! verifier's did:web document, and posting the answer (reqwest, rustls). No redirects are
 //! followed, and answers are read up to a size limit.
 
-use std::time::Duration;
-
 use chrono::Utc;
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
 use crate::error::WalletError;
+use crate::holder::Holder;
 use crate::metadata::{check_url, well_known, AuthorizationServerMetadata, IssuerMetadata};
 use crate::offer::{parse_offer_url, CredentialOffer, OfferRef};
 use crate::present::did_web::document_url;
@@ -20,7 +19,7 @@ use crate::protocol::{
     binding_for, credential_request, credentials_of, error_of, nonce_of, proof_jwt, token_request, TokenResponse,
 };
 use crate::received::{describe, StoredCredential};
-use crate::store::Wallet;
+use crate::status::{bitstring_bit, state_of_bits, status_refs, token_state, CredentialState, StatusRefs};
 
 /// Largest answer read from an issuer.
 pub const MAX_RESPONSE: usize = 4 * 1024 * 1024;
@@ -35,21 +34,39 @@ fn http_error(e: reqwest::Error) -> WalletError {
     WalletError::Http(e.without_url().to_string())
 }
 
-async fn body_of(url: &str, resp: &mut Response) -> Result<Vec<u8>, WalletError> {
+fn too_large(url: &str) -> WalletError {
+    WalletError::BadResponse { url: url.into(), why: "answer too large".into() }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn body_of(url: &str, mut resp: Response) -> Result<Vec<u8>, WalletError> {
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(http_error)? {
         if body.len() + chunk.len() > MAX_RESPONSE {
-            return Err(WalletError::BadResponse { url: url.into(), why: "answer too large".into() });
+            return Err(too_large(url));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body)
 }
 
+/// In the browser `fetch` reads the whole answer; refuse it afterwards if it is too large.
+#[cfg(target_arch = "wasm32")]
+async fn body_of(url: &str, resp: Response) -> Result<Vec<u8>, WalletError> {
+    if resp.content_length().is_some_and(|n| n > MAX_RESPONSE as u64) {
+        return Err(too_large(url));
+    }
+    let body = resp.bytes().await.map_err(http_error)?;
+    if body.len() > MAX_RESPONSE {
+        return Err(too_large(url));
+    }
+    Ok(body.to_vec())
+}
+
 /// The JSON body of `resp`, or the server's OAuth error.
-async fn json_of(url: &str, mut resp: Response) -> Result<Value, WalletError> {
+async fn json_of(url: &str, resp: Response) -> Result<Value, WalletError> {
     let status = resp.status();
-    let body = body_of(url, &mut resp).await?;
+    let body = body_of(url, resp).await?;
     let value: Option<Value> = serde_json::from_slice(&body).ok();
     if status.is_success() {
         return value.ok_or_else(|| WalletError::BadResponse { url: url.into(), why: "not JSON".into() });
@@ -61,15 +78,22 @@ async fn json_of(url: &str, mut resp: Response) -> Result<Value, WalletError> {
 }
 
 impl Client {
-    /// A client with a 30 s timeout.
+    /// A client with a 30 s timeout that follows no redirects.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn new() -> Result<Self, WalletError> {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
+            .timeout(std::time::Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("medcred-wallet/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(http_error)?;
         Ok(Client { http })
+    }
+
+    /// A client over the browser's `fetch` (its own timeouts; redirects as the browser does).
+    #[cfg(target_arch = "wasm32")]
+    pub fn new() -> Result<Self, WalletError> {
+        Ok(Client { http: reqwest::Client::new() })
     }
 
     async fn get_json(&self, url: &str) -> Result<Value, WalletError> {
@@ -97,7 +121,7 @@ impl Client {
     /// when the offer asks for one.
     pub async fn receive(
         &self,
-        wallet: &mut Wallet,
+        wallet: &mut impl Holder,
         offer: &CredentialOffer,
         tx_code: Option<&str>,
     ) -> Result<Vec<StoredCredential>, WalletError> {
@@ -173,7 +197,7 @@ impl Client {
         let link = parse_request_link(link)?;
         let url = link.request_uri.as_str();
         check_url(url)?;
-        let mut resp = self
+        let resp = self
             .http
             .get(url)
             .header("accept", format!("application/{REQUEST_OBJECT_TYP}"))
@@ -185,7 +209,7 @@ impl Client {
                 .await
                 .and_then(|_| Err(WalletError::BadResponse { url: url.into(), why: "not a request object".into() }));
         }
-        let body = body_of(url, &mut resp).await?;
+        let body = body_of(url, resp).await?;
         let text = String::from_utf8(body)
             .map_err(|_| WalletError::BadResponse { url: url.into(), why: "not text".into() })?;
         let unverified = read_request_object(&text)?;
@@ -228,5 +252,46 @@ impl Client {
             form.push(("state", s.clone()));
         }
         self.post_form(&request.response_uri, &form).await
+    }
+}
+
+/// Status: what the board's lists say of a credential now.
+impl Client {
+    async fn get_text(&self, url: &str, accept: &str) -> Result<String, WalletError> {
+        check_url(url)?;
+        let resp = self.http.get(url).header("accept", accept).send().await.map_err(http_error)?;
+        if !resp.status().is_success() {
+            return Err(WalletError::BadResponse { url: url.into(), why: format!("HTTP {}", resp.status()) });
+        }
+        let body = body_of(url, resp).await?;
+        String::from_utf8(body).map_err(|_| WalletError::BadResponse { url: url.into(), why: "not text".into() })
+    }
+
+    /// The credential's state from the lists it names (each fetched whole), or `None` when it
+    /// names none.
+    pub async fn refresh_status(&self, credential: &StoredCredential) -> Result<Option<CredentialState>, WalletError> {
+        match status_refs(credential)? {
+            StatusRefs::None => Ok(None),
+            StatusRefs::Bitstring(entries) => {
+                let mut bits = Vec::new();
+                for entry in &entries {
+                    let url = entry.list_url.as_str();
+                    let text = self.get_text(url, "application/vc+ld+json, application/json").await?;
+                    let document: Value = serde_json::from_str(&text)
+                        .map_err(|_| WalletError::BadResponse { url: url.into(), why: "not JSON".into() })?;
+                    let set = bitstring_bit(entry, &document)
+                        .map_err(|why| WalletError::BadResponse { url: url.into(), why })?;
+                    bits.push((entry.purpose, set));
+                }
+                Ok(Some(state_of_bits(&bits)))
+            }
+            StatusRefs::Token(reference) => {
+                let url = reference.uri.as_str();
+                let token = self.get_text(url, "application/statuslist+jwt").await?;
+                token_state(&reference, &token)
+                    .map(Some)
+                    .map_err(|why| WalletError::BadResponse { url: url.into(), why })
+            }
+        }
     }
 }

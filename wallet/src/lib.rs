@@ -10,21 +10,25 @@
 //!
 //! The protocol — parsing offers and metadata, building requests, the proof JWT, reading what was
 //! received — is pure ([`offer`], [`metadata`], [`protocol`], [`received`]); HTTP is only in
-//! [`client`].
+//! [`client`], which runs natively (reqwest, rustls) and in the browser (reqwest over `fetch`).
 
 pub mod client;
 pub mod error;
+pub mod holder;
 pub mod key;
 pub mod metadata;
 pub mod offer;
 pub mod present;
 pub mod protocol;
 pub mod received;
+pub mod status;
 pub mod store;
 
 pub use client::Client;
 pub use error::WalletError;
+pub use holder::Holder;
 pub use key::HolderKey;
 pub use offer::{CredentialOffer, OfferRef, TxCode};
 pub use received::StoredCredential;
+pub use status::{CredentialState, KnownStatus};
 pub use store::Wallet;

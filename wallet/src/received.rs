@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::error::WalletError;
 use crate::key::HolderKey;
+use crate::status::KnownStatus;
 
 /// A credential in the wallet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +31,9 @@ pub struct StoredCredential {
     pub received_at: String,
     /// The credential as issued: a compact string, or a JSON object for `ldp_vc`.
     pub credential: Value,
+    /// The status its board's list gave when the wallet last looked (not yet looked: `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<KnownStatus>,
 }
 
 fn not_bound(why: &str) -> WalletError {
@@ -99,6 +103,7 @@ pub fn describe(
         types,
         received_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
         credential,
+        status: None,
     })
 }
 

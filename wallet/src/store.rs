@@ -117,6 +117,21 @@ impl Wallet {
         Ok(())
     }
 
+    /// Record what the board's list said of credential `id` (saved before this returns).
+    pub fn set_status(&mut self, id: &str, status: crate::status::KnownStatus) -> Result<(), WalletError> {
+        let Some(c) = self.credentials.iter_mut().find(|c| c.id == id) else {
+            return Err(storage(&self.dir, format!("no credential {id}")));
+        };
+        let before = c.status.replace(status);
+        if let Err(e) = self.save() {
+            if let Some(c) = self.credentials.iter_mut().find(|c| c.id == id) {
+                c.status = before;
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Write `wallet.json`: to a temporary file (0600: credentials are personal data), then
     /// renamed over the old one.
     fn save(&self) -> Result<(), WalletError> {

@@ -115,6 +115,25 @@ pub fn presentation(
     }
 }
 
+/// The `vp_token` answering every query of `request` with the credentials `choices` name (each
+/// an index into `credentials`), disclosing only what each choice lists.
+pub fn answer(
+    request: &VerifiedRequest,
+    key: &HolderKey,
+    credentials: &[StoredCredential],
+    choices: &[Choice],
+    now: DateTime<Utc>,
+) -> Result<Value, WalletError> {
+    let mut token = serde_json::Map::new();
+    for c in choices {
+        let held = credentials
+            .get(c.index)
+            .ok_or_else(|| WalletError::NoMatchingCredential(format!("no credential {}", c.index + 1)))?;
+        token.insert(c.query_id.clone(), json!([presentation(request, key, held, &c.disclose, now)?]));
+    }
+    Ok(Value::Object(token))
+}
+
 /// The `vp_token`: `{<query id>: [<presentation>]}` (§8.1).
 pub fn vp_token(query_id: &str, presentation: Value) -> Value {
     json!({ query_id: [presentation] })

@@ -22,6 +22,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::public_board::PublicBoardPage;
 use crate::pages::signin::SignInPage;
 use crate::pages::verify::{VerifyPage, VerifyResult};
+use crate::pages::wallet::WalletPage;
 
 /// The app. Pages render in order on the server (`SsrMode::InOrder`) so that their content is
 /// complete without JavaScript.
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"medcred"</A>
                 <nav aria-label="Main">
                     <A href="/verify">"Verify a credential"</A>
+                    <A href="/wallet">"Wallet"</A>
                     <UserBadge/>
                 </nav>
             </header>
@@ -41,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home ssr=SsrMode::InOrder/>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/verify/:id") view=VerifyResult ssr=SsrMode::InOrder/>
+                    // The browser wallet: the page only; what it holds stays in the browser.
+                    <Route path=path!("/wallet") view=WalletPage ssr=SsrMode::InOrder/>
                     // Accounts and the board's pages: rendered whole before sending (`Async`), so
                     // that a redirect to the sign-in page or a 403 can still set the status.
                     <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>

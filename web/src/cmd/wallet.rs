@@ -1,4 +1,4 @@
-//! `medcred wallet init|receive|list|show|present`: a holder's wallet on the command line — a
+//! `medcred wallet init|receive|list|show|status|present`: a holder's wallet on the command line — a
 //! directory with the holder key (Ed25519, did:jwk, 0600) and the credentials received over
 //! OpenID4VCI — presenting them over OpenID4VP after showing who asks, what and why.
 
@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use medcred_wallet::present::{choose, presentation, Choice, VerifiedRequest};
-use medcred_wallet::{Client, TxCode, Wallet};
-use serde_json::{json, Map, Value};
+use medcred_wallet::present::{answer, choose, Choice, VerifiedRequest};
+use medcred_wallet::{Client, KnownStatus, TxCode, Wallet};
+use serde_json::Value;
 
 use crate::cli::Global;
 
@@ -41,6 +41,12 @@ pub(crate) enum WalletCommand {
     Show {
         /// Its number in `list`.
         n: usize,
+    },
+    /// Refresh the status of every credential (or of one, numbered as `list` shows) from its
+    /// board's status lists, fetched whole, and print it: active, suspended or revoked.
+    Status {
+        /// Its number in `list` (default: all).
+        n: Option<usize>,
     },
     /// Answer a presentation request (openid4vp://… or its https request URI): shows who asks,
     /// what and why, asks for consent, and sends only what the request needs.
@@ -151,17 +157,43 @@ async fn present(dir: &Path, link: &str, yes: bool) -> anyhow::Result<()> {
         println!("declined; the verifier was told (access_denied)");
         return Ok(());
     }
-    let mut token = Map::new();
-    for c in choices {
-        let held = &wallet.credentials()[c.index];
-        let p = presentation(&request, wallet.key(), held, &c.disclose, chrono::Utc::now())?;
-        token.insert(c.query_id, json!([p]));
-    }
-    let answer = client.send_presentation(&request, Value::Object(token)).await?;
+    let token = answer(&request, wallet.key(), wallet.credentials(), &choices, chrono::Utc::now())?;
+    let answer = client.send_presentation(&request, token).await?;
     println!("sent to {} ({})", request.did, request.response_mode);
     if let Some(uri) = answer.get("redirect_uri").and_then(Value::as_str) {
         println!("the verifier asks you to continue at {uri}");
     }
+    Ok(())
+}
+
+async fn refresh(dir: &Path, only: Option<usize>) -> anyhow::Result<()> {
+    let mut w = Wallet::open(dir)?;
+    let count = w.credentials().len();
+    if let Some(n) = only {
+        anyhow::ensure!((1..=count).contains(&n), "no credential {n}; the wallet holds {count}");
+    }
+    let client = Client::new()?;
+    let mut failed = 0;
+    for i in 0..count {
+        if only.is_some_and(|n| n != i + 1) {
+            continue;
+        }
+        let c = w.credentials()[i].clone();
+        let kind = c.types.last().map(String::as_str).unwrap_or("-").to_owned();
+        match client.refresh_status(&c).await {
+            Ok(Some(state)) => {
+                let checked_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                w.set_status(&c.id, KnownStatus { state, checked_at })?;
+                println!("{:>3}  {:<40} {}", i + 1, kind, state.as_str().to_uppercase());
+            }
+            Ok(None) => println!("{:>3}  {:<40} no status list (cannot be revoked)", i + 1, kind),
+            Err(e) => {
+                failed += 1;
+                println!("{:>3}  {:<40} could not check: {e}", i + 1, kind);
+            }
+        }
+    }
+    anyhow::ensure!(failed == 0, "{failed} status(es) could not be checked");
     Ok(())
 }
 
@@ -175,12 +207,14 @@ pub(crate) async fn run(g: &Global, args: WalletArgs) -> anyhow::Result<()> {
         }
         WalletCommand::Receive { offer_url, pin } => receive(&dir, &offer_url, pin).await?,
         WalletCommand::Present { link, yes } => present(&dir, &link, yes).await?,
+        WalletCommand::Status { n } => refresh(&dir, n).await?,
         WalletCommand::List => {
             let w = Wallet::open(&dir)?;
             println!("holder DID: {}", w.key().did());
             for (i, c) in w.credentials().iter().enumerate() {
                 let kind = c.types.last().map(String::as_str).unwrap_or("-");
-                println!("{:>3}  {:<12} {:<40} {}  {}", i + 1, c.format, kind, c.issuer, c.received_at);
+                let status = c.status.as_ref().map(|s| s.state.as_str()).unwrap_or("not checked");
+                println!("{:>3}  {:<12} {:<40} {:<11} {}  {}", i + 1, c.format, kind, status, c.issuer, c.received_at);
             }
             if w.credentials().is_empty() {
                 println!("(no credentials yet: medcred wallet receive <offer-url>)");

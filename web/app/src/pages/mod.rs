@@ -8,3 +8,4 @@ pub mod not_found;
 pub mod public_board;
 pub mod signin;
 pub mod verify;
+pub mod wallet;
