@@ -13,7 +13,10 @@ pub fn Home() -> impl IntoView {
             "hospitals check them here in seconds: the signature, that the key is the board's, that the "
             "board is accredited, the dates, and the status proven against the board's public ledger."
         </p>
-        <p><A href="/verify" attr:class="button">"Verify a credential"</A></p>
+        <p><A href="/verify" attr:class="button">"Verify a credential"</A>" "
+            <A href="/wallet" attr:class="button secondary">"Open your wallet"</A></p>
+        <p class="hint">"Clinicians and patients: the wallet keeps your credentials on your phone or computer, "
+            "receives them from your board and shows them to a hospital when you agree."</p>
         <PublicBoards/>
     }
 }

@@ -48,7 +48,9 @@ fn Offer(o: OfferView) -> impl IntoView {
         </div>
         <label for="offer-link">"Offer link"</label>
         <input type="text" id="offer-link" readonly=true value=o.link.clone()/>
-        <p><a href=o.link.clone() class="button secondary">"Open in a wallet on this device"</a></p>
+        <p><a href=o.link.clone() class="button secondary">"Open in a wallet on this device"</a>" "
+            <a href=crate::pages::wallet::web_wallet_href(&o.link) class="button secondary" id="open-in-web-wallet">
+                "Open in the medcred web wallet"</a></p>
         <p><a href=format!("/board/credentials/{}", o.credential_id)>"Back to the credential"</a></p>
     }
 }

@@ -139,6 +139,8 @@ fn Below(r: RequestView) -> impl IntoView {
                         <dt>"Answer by"</dt><dd id="request-expires">{r.expires.clone()}</dd>
                     </dl>
                     <p><a href=r.link.clone() class="button secondary" id="open-in-wallet">"Open in a wallet on this device"</a></p>
+                    <p><a href=crate::pages::wallet::web_wallet_href(&r.link) class="button secondary" id="open-in-web-wallet">
+                        "Open in the medcred web wallet"</a></p>
                 </div>
             </div>
             <label for="request-link">"Request link (the QR code's text)"</label>

@@ -15,6 +15,15 @@ use leptos::prelude::*;
 
 use model::{CredentialCard, OfferCard, RequestCard, Task};
 
+/// The web wallet's address for an `openid-credential-offer://` or `openid4vp://` link: `/wallet`
+/// with the link's query (the wallet rebuilds the link from it).
+pub fn web_wallet_href(link: &str) -> String {
+    match link.find('?') {
+        Some(i) => format!("/wallet{}", &link[i..]),
+        None => "/wallet".into(),
+    }
+}
+
 /// Run `f` (a wallet step, in the browser) and put what it returns in `task`.
 #[cfg(feature = "hydrate")]
 fn run<F>(task: RwSignal<Task>, cards: RwSignal<Option<Vec<CredentialCard>>>, busy: &str, f: F)
