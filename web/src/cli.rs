@@ -78,6 +78,17 @@ pub(crate) enum Command {
     Backup(BackupArgs),
     /// Restore a backup into the configured database (stop the server first).
     Restore(RestoreArgs),
+    /// The configuration: `config check` validates it without starting.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Check the configuration `serve` would run with (file, environment and these flags): every
+    /// value, the database, the data directory, the master key, TLS and key files. Prints the
+    /// effective configuration with secrets redacted; exits 1 if anything is wrong.
+    Check(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -116,7 +127,7 @@ pub(crate) enum WitnessCommand {
 #[derive(Debug, Args, Clone)]
 pub(crate) struct AnchorArgs {
     /// JSON-RPC URL of an EVM node to anchor checkpoint roots on.
-    #[arg(long, env = "MEDCRED_ANCHOR_RPC_URL", requires = "anchor_key_file")]
+    #[arg(long, env = "MEDCRED_ANCHOR_RPC_URL")]
     pub(crate) anchor_rpc_url: Option<String>,
     /// File holding the anchoring account's secp256k1 secret key (64 hex digits; keep it 0600).
     #[arg(long, env = "MEDCRED_ANCHOR_KEY_FILE")]
@@ -167,11 +178,12 @@ pub(crate) struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the URL is printed).
     #[arg(long, env = "MEDCRED_LISTEN", default_value = "127.0.0.1:8080")]
     pub(crate) listen: SocketAddr,
-    /// TLS certificate chain (PEM). With --tls-key, serves HTTPS.
-    #[arg(long, env = "MEDCRED_TLS_CERT", requires = "tls_key")]
+    /// TLS certificate chain (PEM). With --tls-key, serves HTTPS. (Whether both are given is
+    /// checked after the configuration file is read: either may come from it.)
+    #[arg(long, env = "MEDCRED_TLS_CERT")]
     pub(crate) tls_cert: Option<PathBuf>,
     /// TLS private key (PEM).
-    #[arg(long, env = "MEDCRED_TLS_KEY", requires = "tls_cert")]
+    #[arg(long, env = "MEDCRED_TLS_KEY")]
     pub(crate) tls_key: Option<PathBuf>,
     /// (demo) Serve HTTPS with a self-signed certificate created in the data directory.
     #[arg(long)]

@@ -96,10 +96,7 @@ pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(&g.data_dir)?;
         Some(self_signed(&g.data_dir)?)
     } else {
-        match (&args.tls_cert, &args.tls_key) {
-            (Some(cert), Some(key)) => Some(Tls { cert: cert.clone(), key: key.clone() }),
-            _ => None,
-        }
+        super::serve::tls_of(&args)?
     };
     let (listener, public_url) = bind(g, &args, tls.is_some())?;
     let issuer = config::issuer(g, public_url.clone()).await?;

@@ -4,6 +4,7 @@ mod anchor;
 mod backup;
 mod board;
 mod bulk;
+pub(crate) mod config;
 mod demo;
 mod demo_people;
 mod hospital;
@@ -20,8 +21,8 @@ use medcred_registry_service::Action;
 
 use crate::cli::{Cli, Command};
 
-/// Run the chosen subcommand.
-pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
+/// Run the chosen subcommand (`effective`: what `config check` reports).
+pub(crate) async fn run(cli: Cli, effective: &config::Effective) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.global, args).await,
         Command::Demo(args) => demo::run(&cli.global, args).await,
@@ -41,5 +42,6 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(c) => user::run(&cli.global, c).await,
         Command::Backup(args) => backup::backup(&cli.global, &args.file).await,
         Command::Restore(args) => backup::restore(&cli.global, &args.file, args.force).await,
+        Command::Config(c) => config::run(&cli.global, c, effective).await,
     }
 }

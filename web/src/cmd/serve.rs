@@ -22,11 +22,23 @@ pub(crate) fn bind(g: &Global, args: &ServeArgs, tls: bool) -> anyhow::Result<(T
     Ok((listener, config::public_url(g, Some(addr), tls)))
 }
 
+/// The TLS files, when both the certificate and the key are given (by flag, environment or
+/// configuration file); one without the other is an error, not a silent fall back to HTTP.
+pub(crate) fn tls_of(args: &ServeArgs) -> anyhow::Result<Option<Tls>> {
+    match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Ok(Some(Tls { cert: cert.clone(), key: key.clone() })),
+        (None, None) => Ok(None),
+        (Some(_), None) => {
+            anyhow::bail!("a TLS certificate without its key: give --tls-key (MEDCRED_TLS_KEY, tls.key)")
+        }
+        (None, Some(_)) => {
+            anyhow::bail!("a TLS key without its certificate: give --tls-cert (MEDCRED_TLS_CERT, tls.cert)")
+        }
+    }
+}
+
 pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
-    let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(Tls { cert: cert.clone(), key: key.clone() }),
-        _ => None,
-    };
+    let tls = tls_of(&args)?;
     let (listener, public_url) = bind(g, &args, tls.is_some())?;
     let issuer = config::issuer(g, public_url.clone()).await?;
     let app = app_for(&issuer, g, &args).await?;
