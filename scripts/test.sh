@@ -30,6 +30,12 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 export MEDCRED_SCREENSHOTS="$PWD/target/screenshots"
+# The independent implementations the interop tests run with node (tests/interop): the dcql
+# library and wallets on the OpenWallet Foundation Labs OpenID4VC and SD-JWT libraries.
+# Installed again when the lock is newer than the install.
+if [ ! tests/interop/node_modules/.package-lock.json -nt tests/interop/package-lock.json ]; then
+  (cd tests/interop && npm ci --no-audit --no-fund)
+fi
 
 cargo clippy --locked --workspace --all-targets -- -D warnings
 # The verification engine also compiles for the browser (wasm32).

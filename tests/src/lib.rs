@@ -10,6 +10,8 @@ use medcred_verifier::trust::{Accreditation, TrustList};
 use medcred_web::edge::Edge;
 use medcred_web::server::{app_with, AppOptions, STATUS_LIST_TTL_MS};
 
+pub mod interop;
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {

@@ -7,29 +7,12 @@
 //! development and CI machines).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use medcred_model::context::{VCT_LICENSE, VCT_PATIENT};
 use medcred_model::dcql::{check_answer, expand_type, templates::Template, Holding};
+use medcred_tests::interop::{ensure_packages, interop_dir};
 use serde_json::{json, Value};
-
-fn interop_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("interop")
-}
-
-fn ensure_library() {
-    let dir = interop_dir();
-    if dir.join("node_modules/dcql/package.json").exists() {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
-        .status()
-        .expect("npm runs (Node 20 and npm are installed on these machines)");
-    assert!(status.success(), "npm ci in tests/interop failed");
-}
 
 /// (kind, SD-JWT VC claims) of each sample credential: what a holder discloses.
 fn samples() -> Vec<(&'static str, Value)> {
@@ -82,7 +65,7 @@ fn w3c_subject(sd: &Value) -> Value {
 
 #[test]
 fn the_dcql_library_agrees_with_our_templates_and_matching() {
-    ensure_library();
+    ensure_packages().expect("the npm packages of tests/interop");
     let mut cases = Vec::new();
     let mut ours = Vec::new();
     for template in Template::ALL {
