@@ -78,7 +78,7 @@ try {
   // 1. A new wallet: empty, with a holder DID made in the browser.
   await phone.goto(`${url}/wallet`);
   await phone.waitForSelector('#wallet-empty', { timeout: 20000 });
-  const did = await phone.locator('#wallet-did').innerText();
+  const did = (await phone.locator('#wallet-did').textContent()).trim();
   check(did.startsWith('did:jwk:'), `a holder DID made in this browser (${did.slice(0, 24)}…)`);
   const served = await (await phone.request.get(`${url}/wallet`)).text();
   check(!served.includes(did), 'the server does not know it (the page it serves does not name it)');

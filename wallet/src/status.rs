@@ -128,3 +128,46 @@ pub fn token_state(reference: &StatusListReference, token: &str) -> Result<Crede
         other => Err(format!("status value {other} is not one this wallet knows")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use medcred_registry::status::{StatusListUrl, StatusSize, TokenStatusList};
+
+    use super::*;
+
+    /// A Status List Token as the board serves it (the signature is not the wallet's concern).
+    fn token(url: &str, values: &[(u64, u8)]) -> String {
+        let mut list = TokenStatusList::new(1024, StatusSize::Two).expect("list");
+        for (i, v) in values {
+            list.set(*i, *v).expect("set");
+        }
+        let claims = StatusListToken { sub: StatusListUrl::new(url).expect("url"), iat: 1, exp: None, ttl: None, list }
+            .to_claims()
+            .expect("claims");
+        let part = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        format!("{}.{}.c2ln", part(&serde_json::json!({"alg": "EdDSA", "typ": "statuslist+jwt"})), part(&claims))
+    }
+
+    #[test]
+    fn token_values_read_as_states() {
+        let url = "https://b.example/lists/1";
+        let t = token(url, &[(3, 1), (4, 2)]);
+        let at = |idx| StatusListReference { idx, uri: StatusListUrl::new(url).expect("url") };
+        assert_eq!(token_state(&at(2), &t), Ok(CredentialState::Active));
+        assert_eq!(token_state(&at(3), &t), Ok(CredentialState::Revoked));
+        assert_eq!(token_state(&at(4), &t), Ok(CredentialState::Suspended));
+        assert!(token_state(&at(5000), &t).is_err(), "past the end");
+        let other = StatusListReference { idx: 3, uri: StatusListUrl::new("https://b.example/lists/2").expect("url") };
+        assert!(token_state(&other, &t).is_err(), "another list's token");
+    }
+
+    #[test]
+    fn revocation_wins_over_suspension() {
+        use StatusPurpose::{Revocation, Suspension};
+        assert_eq!(state_of_bits(&[(Revocation, false), (Suspension, false)]), CredentialState::Active);
+        assert_eq!(state_of_bits(&[(Revocation, false), (Suspension, true)]), CredentialState::Suspended);
+        assert_eq!(state_of_bits(&[(Revocation, true), (Suspension, true)]), CredentialState::Revoked);
+    }
+}

@@ -167,6 +167,7 @@ mod tests {
             issuer: "did:web:b".into(),
             types: vec!["VerifiableCredential".into()],
             received_at: "2026-01-01T00:00:00Z".into(),
+            status: None,
             credential: json!({"a": 1}),
         };
         w.add(c.clone()).expect("add");

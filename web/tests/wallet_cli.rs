@@ -1,6 +1,7 @@
 //! `medcred wallet` as a holder runs it, against a real server on a loopback port: init (key file
 //! 0600), receive an offer with `--pin` and with the PIN typed on stdin, list, show; and the
-//! refusals a user meets (no wallet yet, a wrong PIN, no such credential).
+//! refusals a user meets (no wallet yet, a wrong PIN, no such credential); `status` reading what
+//! the board's lists say after it revokes one credential and suspends another.
 
 use std::io::Write;
 use std::path::Path;
@@ -45,14 +46,15 @@ fn stdout_ok(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A server with one board and one issued license; returns the issuer and the license id.
-async fn server(dir: &Path) -> (Issuer, String, tokio::task::JoinHandle<()>) {
+/// A server with one board and one issued license; returns the issuer, the license id, the
+/// board's admin API token and the server task.
+async fn server(dir: &Path) -> (Issuer, String, String, tokio::task::JoinHandle<()>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://localhost:{}", listener.local_addr().expect("addr").port());
     let db = medcred_store::testing::fresh_sqlite(dir).await.expect("sqlite");
     let issuer = Issuer::new(db, MasterKey::generate(), Arc::new(SystemClock), url);
     issuer.check_master_key().await.expect("master key");
-    let board = issuer
+    let created = issuer
         .create_board(&NewBoard {
             slug: "nj-bon".into(),
             name: "NJ Board of Nursing".into(),
@@ -60,8 +62,8 @@ async fn server(dir: &Path) -> (Issuer, String, tokio::task::JoinHandle<()>) {
             host_did: false,
         })
         .await
-        .expect("board")
-        .board;
+        .expect("board");
+    let (board, token) = (created.board, created.admin_token.to_string());
     let license = json!({
         "type": ["VerifiableCredential", "MedicalLicenseCredential"],
         "validUntil": "2030-01-01T00:00:00Z",
@@ -74,7 +76,7 @@ async fn server(dir: &Path) -> (Issuer, String, tokio::task::JoinHandle<()>) {
     let task = tokio::spawn(async move {
         let _ = medcred_web::server::serve(listener, app, None).await;
     });
-    (issuer, issued.id, task)
+    (issuer, issued.id, token, task)
 }
 
 /// A new offer of `credential`: (openid-credential-offer URL, PIN).
@@ -89,7 +91,7 @@ async fn offer(issuer: &Issuer, credential: &str, format: &str) -> (String, Stri
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_holder_receives_lists_and_shows_credentials() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let (issuer, license, task) = server(tmp.path()).await;
+    let (issuer, license, _, task) = server(tmp.path()).await;
     let dir = tmp.path().join("wallet");
     let run = |args: Vec<String>, stdin: Option<String>| {
         let dir = dir.clone();
@@ -145,5 +147,67 @@ async fn a_holder_receives_lists_and_shows_credentials() {
     assert_eq!(shown["credential"]["credentialSubject"]["licenseNumber"], "RN-77");
     assert!(shown["credential"]["credentialSubject"]["id"].as_str().expect("holder").starts_with("did:jwk:"));
     assert!(!run(args(&["show", "3"]), None).await.expect("join").status.success());
+    task.abort();
+}
+
+/// The status lines of `medcred wallet status` output, by number.
+fn status_lines(out: &str) -> Vec<String> {
+    out.lines().filter(|l| l.trim_start().starts_with(char::is_numeric)).map(str::to_owned).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wallet_reads_what_the_boards_lists_say() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (issuer, license, token, task) = server(tmp.path()).await;
+    let dir = tmp.path().join("wallet");
+    let run = |args: Vec<String>| {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            wallet(&dir, &args, None)
+        })
+    };
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    stdout_ok(&run(args(&["init"])).await.expect("join"));
+    for format in ["dc+sd-jwt", "jwt_vc_json", "ldp_vc"] {
+        let (url, pin) = offer(&issuer, &license, format).await;
+        stdout_ok(&run(args(&["receive", &url, "--pin", &pin])).await.expect("join"));
+    }
+    let out = stdout_ok(&run(args(&["status"])).await.expect("join"));
+    let lines = status_lines(&out);
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines.iter().all(|l| l.ends_with("ACTIVE")), "{out}");
+    let listed = stdout_ok(&run(args(&["list"])).await.expect("join"));
+    assert_eq!(listed.matches(" active ").count(), 3, "the list shows the status read: {listed}");
+
+    // The board revokes the SD-JWT VC and suspends the vc+jwt (each offer issued its own credential).
+    let held = medcred_wallet::Wallet::open(&dir).expect("wallet");
+    let sd = held.credentials()[0].credential.as_str().expect("compact").to_owned();
+    let (claims, _) = medcred_formats::sd_jwt::disclosable_claims(&sd).expect("claims");
+    let sd_id = claims["jti"].as_str().expect("jti").to_owned();
+    let jwt = held.credentials()[1].credential.as_str().expect("compact").to_owned();
+    let claims = medcred_formats::jwt::decode(&jwt).and_then(|d| d.claims()).expect("claims");
+    let jwt_id = claims["id"].as_str().expect("id").to_owned();
+    let http = reqwest::Client::new();
+    for (id, action) in [(&sd_id, "revoke"), (&jwt_id, "suspend")] {
+        let resp = http
+            .post(format!("{}/boards/nj-bon/credentials/{id}/status", issuer.public_url()))
+            .bearer_auth(&token)
+            .json(&json!({"action": action, "reason": "wallet status test"}))
+            .send()
+            .await
+            .expect("status change");
+        assert_eq!(resp.status().as_u16(), 200, "{action} {id}: {}", resp.text().await.unwrap_or_default());
+    }
+    let out = stdout_ok(&run(args(&["status"])).await.expect("join"));
+    let lines = status_lines(&out);
+    assert!(lines[0].ends_with("REVOKED"), "{out}");
+    assert!(lines[1].ends_with("SUSPENDED"), "{out}");
+    assert!(lines[2].ends_with("ACTIVE"), "the third credential was not touched: {out}");
+    let one = stdout_ok(&run(args(&["status", "2"])).await.expect("join"));
+    assert_eq!(status_lines(&one).len(), 1, "{one}");
+    let none = run(args(&["status", "4"])).await.expect("join");
+    assert!(!none.status.success(), "no credential 4");
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no credential 4"));
     task.abort();
 }

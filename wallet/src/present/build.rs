@@ -154,6 +154,7 @@ mod tests {
             issuer: "did:web:b".into(),
             types: types.iter().map(|t| (*t).to_owned()).collect(),
             received_at: "2026-01-01T00:00:00Z".into(),
+            status: None,
             credential,
         }
     }

@@ -11,7 +11,7 @@ use aes_gcm::{Aes128Gcm, Aes256Gcm, Nonce};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use p256::ecdh::EphemeralSecret;
-use p256::elliptic_curve::sec1::ToEncodedPoint;
+use p256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
 use p256::PublicKey;
 use rand::rngs::OsRng;
 use rand::RngCore;
@@ -26,13 +26,22 @@ fn fail(why: impl Into<String>) -> WalletError {
     WalletError::Encryption(why.into())
 }
 
-/// The verifier's P-256 public key from its JWK.
+/// The verifier's P-256 public key from its JWK (`kty` EC, `crv` P-256, `x`, `y`; other members
+/// such as `kid`, `use` and `alg` are not the key).
 fn public_key(jwk: &Value) -> Result<PublicKey, WalletError> {
-    let text = serde_json::to_string(jwk).map_err(|e| fail(e.to_string()))?;
-    if jwk.get("kty").and_then(Value::as_str) != Some("EC") || jwk.get("crv").and_then(Value::as_str) != Some("P-256") {
+    let member = |name: &str| jwk.get(name).and_then(Value::as_str);
+    if member("kty") != Some("EC") || member("crv") != Some("P-256") {
         return Err(fail("the verifier's key is not an EC P-256 JWK"));
     }
-    PublicKey::from_jwk_str(&text).map_err(|_| fail("the verifier's key is not a point on P-256"))
+    let coordinate = |name: &str| -> Result<p256::FieldBytes, WalletError> {
+        let bytes = member(name)
+            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+            .filter(|b| b.len() == 32)
+            .ok_or_else(|| fail(format!("the verifier's key has no 32-byte {name}")))?;
+        Ok(*p256::FieldBytes::from_slice(&bytes))
+    };
+    let point = p256::EncodedPoint::from_affine_coordinates(&coordinate("x")?, &coordinate("y")?, false);
+    Option::from(PublicKey::from_encoded_point(&point)).ok_or_else(|| fail("the verifier's key is not a point on P-256"))
 }
 
 /// Concat KDF (NIST SP 800-56A §5.8.1, RFC 7518 §4.6.2) for direct key agreement: the
@@ -104,7 +113,8 @@ mod tests {
     fn verifier_key() -> (Jwk, Value) {
         let mut private = Jwk::generate_ec_key(EcCurve::P256).expect("generate");
         private.set_key_id("k1");
-        let public = private.to_public_key().expect("public");
+        let mut public = private.to_public_key().expect("public");
+        public.set_key_id("k1");
         let value = serde_json::to_value(public.as_ref()).expect("json");
         (private, value)
     }
@@ -145,8 +155,11 @@ mod tests {
         assert!(matches!(encrypt_response(&json!({}), &cbc), Err(WalletError::Encryption(_))));
         let okp = Encryption { jwk: json!({"kty": "OKP", "crv": "Ed25519", "x": "AA"}), enc: "A128GCM".into() };
         assert!(matches!(encrypt_response(&json!({}), &okp), Err(WalletError::Encryption(_))));
-        let off_curve =
+        let short =
             Encryption { jwk: json!({"kty": "EC", "crv": "P-256", "x": "AQ", "y": "AQ"}), enc: "A128GCM".into() };
+        assert!(matches!(encrypt_response(&json!({}), &short), Err(WalletError::Encryption(_))));
+        let one = URL_SAFE_NO_PAD.encode([1u8; 32]);
+        let off_curve = Encryption { jwk: json!({"kty": "EC", "crv": "P-256", "x": one, "y": one}), enc: "A128GCM".into() };
         assert!(matches!(encrypt_response(&json!({}), &off_curve), Err(WalletError::Encryption(_))));
     }
 }

@@ -200,7 +200,7 @@ fn Offer(
 
 #[component]
 fn Request(r: RequestCard, task: RwSignal<Task>, cards: RwSignal<Option<Vec<CredentialCard>>>) -> impl IntoView {
-    let _ = cards;
+    let _ = (cards, task);
     let answerable = r.answerable();
     let share = move |_| {
         #[cfg(feature = "hydrate")]
