@@ -41,7 +41,8 @@ fn public_key(jwk: &Value) -> Result<PublicKey, WalletError> {
         Ok(*p256::FieldBytes::from_slice(&bytes))
     };
     let point = p256::EncodedPoint::from_affine_coordinates(&coordinate("x")?, &coordinate("y")?, false);
-    Option::from(PublicKey::from_encoded_point(&point)).ok_or_else(|| fail("the verifier's key is not a point on P-256"))
+    Option::from(PublicKey::from_encoded_point(&point))
+        .ok_or_else(|| fail("the verifier's key is not a point on P-256"))
 }
 
 /// Concat KDF (NIST SP 800-56A §5.8.1, RFC 7518 §4.6.2) for direct key agreement: the
@@ -159,7 +160,8 @@ mod tests {
             Encryption { jwk: json!({"kty": "EC", "crv": "P-256", "x": "AQ", "y": "AQ"}), enc: "A128GCM".into() };
         assert!(matches!(encrypt_response(&json!({}), &short), Err(WalletError::Encryption(_))));
         let one = URL_SAFE_NO_PAD.encode([1u8; 32]);
-        let off_curve = Encryption { jwk: json!({"kty": "EC", "crv": "P-256", "x": one, "y": one}), enc: "A128GCM".into() };
+        let off_curve =
+            Encryption { jwk: json!({"kty": "EC", "crv": "P-256", "x": one, "y": one}), enc: "A128GCM".into() };
         assert!(matches!(encrypt_response(&json!({}), &off_curve), Err(WalletError::Encryption(_))));
     }
 }

@@ -116,7 +116,8 @@ fn facts_of(c: &StoredCredential) -> Vec<(String, String)> {
             .and_then(|claims| claims.get("credentialSubject").and_then(Value::as_object).cloned()),
         _ => None,
     };
-    const SKIP: [&str; 12] = ["id", "iss", "vct", "cnf", "status", "iat", "exp", "nbf", "_sd_alg", "type", "jti", "sub"];
+    const SKIP: [&str; 12] =
+        ["id", "iss", "vct", "cnf", "status", "iat", "exp", "nbf", "_sd_alg", "type", "jti", "sub"];
     let mut facts = Vec::new();
     for (name, value) in subject.iter().flatten() {
         if SKIP.contains(&name.as_str()) {
