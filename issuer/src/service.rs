@@ -218,6 +218,20 @@ impl Issuer {
         let now = self.clock().now().timestamp();
         let mut tx = self.db().begin().await?;
         let keys = tx.keys_for_update(&board.id).await?;
+        let row = self.rotate_in(&mut tx, board, &keys, now).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Rotation inside `tx`: retire the active keys among `keys` and insert the next `key-N`,
+    /// active. The new key's row.
+    pub(crate) async fn rotate_in(
+        &self,
+        tx: &mut medcred_store::Tx,
+        board: &BoardRow,
+        keys: &[KeyRow],
+        now: i64,
+    ) -> Result<KeyRow, IssuerError> {
         let next = keys
             .iter()
             .filter_map(|k| k.key_id.strip_prefix("key-").and_then(|n| n.parse::<u32>().ok()))
@@ -239,7 +253,6 @@ impl Issuer {
             retired_at: None,
         };
         tx.insert_key(&row).await?;
-        tx.commit().await?;
         Ok(row)
     }
 

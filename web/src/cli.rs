@@ -217,6 +217,14 @@ pub(crate) struct ServeArgs {
     /// Requests answered at once; past this the server answers 503 with Retry-After.
     #[arg(long, env = "MEDCRED_MAX_IN_FLIGHT", default_value_t = crate::edge::DEFAULT_MAX_IN_FLIGHT)]
     pub(crate) max_in_flight: usize,
+    /// This process's name among several `medcred serve` processes over one database (the
+    /// holder named in the `leases` table). Default: host name, process id and a random suffix.
+    #[arg(long, env = "MEDCRED_NODE_ID")]
+    pub(crate) node_id: Option<String>,
+    /// How long a role lease (a board's sequencer, the anchoring account, hospital monitoring)
+    /// lasts unless renewed, in milliseconds; a dead process's roles move to another after it.
+    #[arg(long, env = "MEDCRED_LEASE_MS", default_value_t = 15_000)]
+    pub(crate) lease_ms: u64,
     #[command(flatten)]
     pub(crate) anchor: AnchorArgs,
 }
@@ -311,6 +319,25 @@ pub(crate) enum BoardCommand {
     },
     /// Add a new active key and retire the current one (it stays in the DID document).
     RotateKey {
+        /// Board slug.
+        slug: String,
+    },
+    /// A board key was stolen: take it out of the DID document now (what it signed stops
+    /// verifying), rotate if it was the active key, and queue everything it signed for
+    /// re-issuance (`medcred board reissue`).
+    CompromiseKey {
+        /// Board slug.
+        slug: String,
+        /// The stolen key, e.g. key-1.
+        key_id: String,
+        /// From when the key is believed to be in other hands (RFC 3339); default: its creation.
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Re-issue every credential queued by a key compromise under the board's new key, and
+    /// revoke the old ones ("key compromise") through the ledger. Resumable: run it again after
+    /// an interruption.
+    Reissue {
         /// Board slug.
         slug: String,
     },

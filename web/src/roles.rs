@@ -8,7 +8,8 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use medcred_anchor::{ChainConfig, SignerKey};
 use medcred_issuer::keystore::write_private;
-use medcred_issuer::{Issuer, SystemClock};
+use medcred_issuer::sequencer::{default_node_id, MIN_LEASE};
+use medcred_issuer::{Issuer, Sequencer, SystemClock};
 use medcred_registry::note::{Cosigner, KeyName, VerifierKey};
 use medcred_registry_service::anchoring::AnchorSettings;
 use medcred_registry_service::cosign::WitnessPeer;
@@ -93,12 +94,26 @@ pub(crate) fn anchor_settings(args: &AnchorArgs) -> anyhow::Result<Option<Anchor
     Ok(Some(AnchorSettings { chain, every: Duration::from_secs(args.anchor_every) }))
 }
 
+/// This process's leases: `--node-id` (or a generated one) for `--lease-ms`.
+pub(crate) fn sequencer(issuer: &Issuer, args: &ServeArgs) -> anyhow::Result<Sequencer> {
+    let node = args.node_id.clone().unwrap_or_else(default_node_id);
+    if node.trim().is_empty() || node.len() > 200 || node.chars().any(char::is_control) {
+        bail!("--node-id must be 1-200 printable characters");
+    }
+    let lease = Duration::from_millis(args.lease_ms);
+    if lease < MIN_LEASE {
+        bail!("--lease-ms must be at least {}", MIN_LEASE.as_millis());
+    }
+    Ok(Sequencer::new(issuer.db().clone(), node, lease))
+}
+
 /// Everything the registry needs from the `serve` flags.
-pub(crate) fn registry_options(args: &ServeArgs) -> anyhow::Result<RegistryOptions> {
+pub(crate) fn registry_options(issuer: &Issuer, args: &ServeArgs) -> anyhow::Result<RegistryOptions> {
     Ok(RegistryOptions {
         ttl_ms: STATUS_LIST_TTL_MS,
         peers: witness_peers(&args.witness_peers)?,
         anchor: anchor_settings(&args.anchor)?,
+        sequencer: Some(sequencer(issuer, args)?),
     })
 }
 

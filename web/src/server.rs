@@ -101,7 +101,7 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
         verifier.set_trust_list(list);
     }
     let hospitals = Hospitals::new(&issuer, verifier.clone(), MonitorSettings::default());
-    hospitals.spawn_monitor(options.monitor_every, Some(commits));
+    hospitals.spawn_monitor_leased(options.monitor_every, Some(commits), registry.sequencer().cloned());
     let pages = medcred_app::server::router(
         AppState::new(verifier.clone()).with_boards(registry).with_hospitals(hospitals.clone()),
         options.site_root,

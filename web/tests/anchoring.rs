@@ -89,7 +89,8 @@ async fn server_anchors_on_demand_periodically_and_from_the_cli() {
     let chain =
         ["--anchor-rpc-url", &anvil.url, "--anchor-key-file", key_file.to_str().unwrap(), "--anchor-chain-id", "31337"];
     let mut args = chain.to_vec();
-    args.extend(["--anchor-every", "3600"]);
+    // A short role lease: a killed server's anchoring lease runs out quickly for the next one.
+    args.extend(["--anchor-every", "3600", "--lease-ms", "1000"]);
     let mut server = Server::start(&data, &public_url, &listen, &args);
     revoke_new(&http, &server.url, &token).await;
     let (size, root, _) = newest(&http, &server.url).await;
@@ -124,7 +125,7 @@ async fn server_anchors_on_demand_periodically_and_from_the_cli() {
 
     // Periodically.
     let mut args = chain.to_vec();
-    args.extend(["--anchor-every", "1"]);
+    args.extend(["--anchor-every", "1", "--lease-ms", "1000"]);
     let server = Server::start(&data, &public_url, &listen, &args);
     revoke_new(&http, &server.url, &token).await;
     let (size, root, anchor) = eventually(30, || async {

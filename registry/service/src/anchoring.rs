@@ -13,7 +13,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use medcred_anchor::{anchor, ChainConfig};
 use medcred_issuer::api::Caller;
-use medcred_issuer::{Issuer, IssuerError};
+use medcred_issuer::sequencer::ANCHORING_LEASE;
+use medcred_issuer::{Issuer, IssuerError, Sequencer};
 use medcred_store::{AnchorRow, BoardRow, Role};
 use serde_json::json;
 use tokio::sync::Mutex;
@@ -51,16 +52,23 @@ pub enum AnchorOutcome {
     },
 }
 
-/// Anchors one board at a time (nonces of one account must not race).
+/// Anchors one board at a time (nonces of one account must not race): in this process under a
+/// lock, among processes sharing the database under the anchoring account's lease.
 pub struct Anchorer {
     settings: AnchorSettings,
     lock: Mutex<()>,
+    lease: Option<Sequencer>,
 }
 
 impl Anchorer {
     /// An anchorer for `settings`.
     pub fn new(settings: AnchorSettings) -> Anchorer {
-        Anchorer { settings, lock: Mutex::new(()) }
+        Anchorer { settings, lock: Mutex::new(()), lease: None }
+    }
+
+    /// Anchor only while holding the anchoring account's lease ([`ANCHORING_LEASE`]), when given.
+    pub fn with_lease(self, lease: Option<Sequencer>) -> Anchorer {
+        Anchorer { lease, ..self }
     }
 
     /// How often the periodic round runs.
@@ -72,6 +80,18 @@ impl Anchorer {
     pub async fn anchor_board(&self, issuer: &Issuer, board: &BoardRow) -> Result<AnchorOutcome, RegistryError> {
         let _one_at_a_time = self.lock.lock().await;
         let db = issuer.db();
+        if let Some(seq) = &self.lease {
+            if !seq.claim(ANCHORING_LEASE).await? {
+                let holder = db.lease(ANCHORING_LEASE).await?.map(|l| l.holder).unwrap_or_default();
+                return Err(RegistryError::Conflict {
+                    code: "not_sequencer",
+                    message: format!(
+                        "another process ({holder}) holds the anchoring lease; it anchors in its periodic round, or \
+                         retry once it is gone"
+                    ),
+                });
+            }
+        }
         let Some(cp) = db.latest_checkpoint(&board.id).await? else { return Ok(AnchorOutcome::NothingToAnchor) };
         if let Some(existing) = cp.anchor {
             return Ok(AnchorOutcome::AlreadyAnchored { size: cp.size, anchor: existing });
@@ -93,8 +113,19 @@ impl Anchorer {
         Ok(AnchorOutcome::Anchored { size: cp.size, anchor: row })
     }
 
-    /// One periodic round over every board; failures are logged and retried next round.
+    /// One periodic round over every board; failures are logged and retried next round. With a
+    /// lease, only its holder runs the round.
     pub async fn anchor_all(&self, issuer: &Issuer) -> usize {
+        if let Some(seq) = &self.lease {
+            match seq.claim(ANCHORING_LEASE).await {
+                Ok(true) => {}
+                Ok(false) => return 0,
+                Err(e) => {
+                    tracing::warn!(error = %e, "anchoring round: the lease could not be checked");
+                    return 0;
+                }
+            }
+        }
         let boards = match issuer.db().boards().await {
             Ok(b) => b,
             Err(e) => {

@@ -108,6 +108,13 @@ impl Committer {
         *self.generation.borrow()
     }
 
+    /// Move [`Committer::generation`] without a batch of this process's own: another process
+    /// over the same database committed one ([`crate::leader`] saw a board's log grow), so what
+    /// was cached of this deployment's lists may be stale, and hospital monitoring should look.
+    pub fn bump(&self) {
+        self.generation.send_modify(|g| *g += 1);
+    }
+
     /// A receiver that sees [`Committer::generation`] move: woken after each committed batch
     /// (hospital monitoring re-checks what it watches then).
     pub fn subscribe(&self) -> watch::Receiver<u64> {

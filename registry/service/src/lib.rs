@@ -6,6 +6,7 @@ pub mod anchoring;
 pub mod committer;
 pub mod cosign;
 pub mod error;
+mod leader;
 pub mod ledger;
 
 pub use committer::{Action, ChangeOutcome, ChangeRequest, Committer};
@@ -13,6 +14,7 @@ pub use error::RegistryError;
 pub mod lists;
 pub mod log_api;
 pub mod proofs;
+pub mod reissue;
 pub mod state;
 pub mod status_api;
 pub mod witness;
@@ -35,5 +37,7 @@ pub fn router(reg: Registry) -> Router {
         .route("/boards/{slug}/log/tile/{*path}", get(log_api::tile))
         .route("/boards/{slug}/log/proof/inclusion", get(log_api::inclusion))
         .route("/boards/{slug}/log/proof/consistency", get(log_api::consistency))
+        .route("/boards/{slug}/keys/{key_id}/compromised", axum::routing::post(reissue::post_compromised))
+        .route("/boards/{slug}/reissue", get(reissue::get_reissue).post(reissue::post_reissue))
         .with_state(reg)
 }

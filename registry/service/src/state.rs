@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::FromRef;
-use medcred_issuer::Issuer;
+use medcred_issuer::sequencer::board_lease;
+use medcred_issuer::{Issuer, Sequencer};
 
 use medcred_store::BoardRow;
 use tokio::sync::mpsc;
@@ -13,6 +14,7 @@ use tokio::sync::mpsc;
 use crate::anchoring::{anchor_loop, AnchorSettings, Anchorer};
 use crate::committer::Committer;
 use crate::cosign::{collect, KnownSizes, WitnessPeer};
+use crate::leader::lead_loop;
 
 /// Signed lists kept in memory; the cache is cleared when it grows past this.
 const MAX_CACHED_LISTS: usize = 4096;
@@ -35,6 +37,9 @@ pub struct RegistryOptions {
     pub peers: Vec<WitnessPeer>,
     /// Where and how often to anchor checkpoints; `None` disables anchoring.
     pub anchor: Option<AnchorSettings>,
+    /// Leases for the roles that must run once among several processes over one database
+    /// (`medcred serve`); `None`: this process runs every role it has (one-shot commands, tests).
+    pub sequencer: Option<Sequencer>,
 }
 
 /// Registry state. Cheap to clone.
@@ -47,6 +52,7 @@ struct Inner {
     issuer: Issuer,
     committer: Committer,
     anchorer: Option<Arc<Anchorer>>,
+    sequencer: Option<Sequencer>,
     ttl_ms: u64,
     lists: Mutex<HashMap<ListKey, Arc<SignedList>>>,
 }
@@ -60,27 +66,37 @@ impl Registry {
 
     /// Like [`Registry::new`], asking `peers` to cosign every new checkpoint.
     pub fn with_witnesses(issuer: Issuer, ttl_ms: u64, peers: Vec<WitnessPeer>) -> Registry {
-        Registry::start(issuer, RegistryOptions { ttl_ms, peers, anchor: None })
+        Registry::start(issuer, RegistryOptions { ttl_ms, peers, anchor: None, sequencer: None })
     }
 
-    /// A registry with every option: witnesses to ask after each batch, and a chain to anchor on
-    /// (periodically, in a background task, and on demand).
+    /// A registry with every option: witnesses to ask after each batch, a chain to anchor on
+    /// (periodically, in a background task, and on demand), and leases so that of several
+    /// processes over one database only the holder of a role runs it.
     pub fn start(issuer: Issuer, options: RegistryOptions) -> Registry {
-        let RegistryOptions { ttl_ms, peers, anchor } = options;
+        let RegistryOptions { ttl_ms, peers, anchor, sequencer } = options;
         let notify = if peers.is_empty() {
             None
         } else {
             let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(cosign_loop(issuer.clone(), peers, rx));
+            tokio::spawn(cosign_loop(issuer.clone(), peers, rx, sequencer.clone()));
             Some(tx)
         };
-        let committer = Committer::start(issuer.clone(), notify);
+        let committer = Committer::start(issuer.clone(), notify.clone());
         let anchorer = anchor.map(|settings| {
-            let anchorer = Arc::new(Anchorer::new(settings));
+            let anchorer = Arc::new(Anchorer::new(settings).with_lease(sequencer.clone()));
             tokio::spawn(anchor_loop(issuer.clone(), anchorer.clone()));
             anchorer
         });
-        Registry { inner: Arc::new(Inner { issuer, committer, anchorer, ttl_ms, lists: Mutex::new(HashMap::new()) }) }
+        if let Some(seq) = &sequencer {
+            tokio::spawn(lead_loop(issuer.clone(), seq.clone(), committer.clone(), notify, anchorer.is_some()));
+        }
+        let lists = Mutex::new(HashMap::new());
+        Registry { inner: Arc::new(Inner { issuer, committer, anchorer, sequencer, ttl_ms, lists }) }
+    }
+
+    /// This process's leases, when it shares its database with other `medcred serve` processes.
+    pub fn sequencer(&self) -> Option<&Sequencer> {
+        self.inner.sequencer.as_ref()
     }
 
     /// The chain anchorer, when one is configured.
@@ -128,8 +144,15 @@ impl Registry {
 }
 
 /// Cosign each board's newest checkpoint after its batches, one board at a time; boards that
-/// committed again meanwhile are asked once for their latest checkpoint.
-async fn cosign_loop(issuer: Issuer, peers: Vec<WitnessPeer>, mut rx: mpsc::UnboundedReceiver<BoardRow>) {
+/// committed again meanwhile are asked once for their latest checkpoint. With leases, only the
+/// board's sequencer (the holder of its lease) asks; it also hears of other processes' batches
+/// from [`lead_loop`].
+async fn cosign_loop(
+    issuer: Issuer,
+    peers: Vec<WitnessPeer>,
+    mut rx: mpsc::UnboundedReceiver<BoardRow>,
+    sequencer: Option<Sequencer>,
+) {
     let http = reqwest::Client::new();
     let known = KnownSizes::default();
     while let Some(first) = rx.recv().await {
@@ -139,6 +162,9 @@ async fn cosign_loop(issuer: Issuer, peers: Vec<WitnessPeer>, mut rx: mpsc::Unbo
             boards.insert(b.id.clone(), b);
         }
         for board in boards.values() {
+            if sequencer.as_ref().is_some_and(|s| !s.holds(&board_lease(&board.id))) {
+                continue;
+            }
             if let Err(e) = collect(&issuer, &http, &peers, &known, board).await {
                 tracing::warn!(board = %board.slug, error = %e, "collecting cosignatures failed");
             }

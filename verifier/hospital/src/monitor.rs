@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::SecondsFormat;
+use medcred_issuer::sequencer::MONITOR_LEASE;
+use medcred_issuer::Sequencer;
 use medcred_store::{HospitalRow, NotificationRow, WatchRow};
 use medcred_verifier::{Report, Standing};
 use serde::Serialize;
@@ -112,10 +114,18 @@ impl Hospitals {
 
     /// Run rounds forever: every `every`, and whenever `commits` moves (the registry's committed
     /// batches). Errors are logged and the next round tries again.
-    pub fn spawn_monitor(
+    pub fn spawn_monitor(&self, every: Duration, commits: Option<watch::Receiver<u64>>) -> tokio::task::JoinHandle<()> {
+        self.spawn_monitor_leased(every, commits, None)
+    }
+
+    /// [`Hospitals::spawn_monitor`], running rounds only while this process holds the monitoring
+    /// lease ([`MONITOR_LEASE`]) when `lease` is given: of several processes over one database,
+    /// one re-checks and delivers, so a change makes one notification and one webhook call.
+    pub fn spawn_monitor_leased(
         &self,
         every: Duration,
         mut commits: Option<watch::Receiver<u64>>,
+        lease: Option<Sequencer>,
     ) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
         tokio::spawn(async move {
@@ -132,6 +142,11 @@ impl Hospitals {
                 tokio::select! {
                     () = tokio::time::sleep(every) => {}
                     () = committed => {}
+                }
+                if let Some(seq) = &lease {
+                    if !seq.claim(MONITOR_LEASE).await.unwrap_or(false) {
+                        continue;
+                    }
                 }
                 match me.monitor_round(None).await {
                     Ok(s) if s.changed > 0 || s.delivered > 0 || s.delivery_failures > 0 => {

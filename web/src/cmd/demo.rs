@@ -147,9 +147,12 @@ pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
     );
     println!("                 (bearer: the hospital token; then …/verifications/{{id}}/receipt, …/watches, …/notifications)");
     println!();
-    let app = app_for(&issuer, g, &args).await?;
+    let (app, sequencer) = app_for(&issuer, g, &args).await?;
     let db = issuer.db().clone();
     server::serve(listener, app, tls).await?;
+    if let Some(s) = sequencer {
+        s.release_all().await;
+    }
     db.close().await;
     Ok(())
 }

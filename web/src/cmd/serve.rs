@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use anyhow::Context;
 use axum::Router;
-use medcred_issuer::Issuer;
+use medcred_issuer::{Issuer, Sequencer};
 
 use crate::cli::{Global, ServeArgs};
 use medcred_registry_service::Registry;
@@ -41,17 +41,24 @@ pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let tls = tls_of(&args)?;
     let (listener, public_url) = bind(g, &args, tls.is_some())?;
     let issuer = config::issuer(g, public_url.clone()).await?;
-    let app = app_for(&issuer, g, &args).await?;
+    let (app, sequencer) = app_for(&issuer, g, &args).await?;
     println!("medcred listening on {} (public URL {public_url})", listener.local_addr()?);
     let db = issuer.db().clone();
     server::serve(listener, app, tls).await?;
+    if let Some(s) = sequencer {
+        s.release_all().await;
+    }
     db.close().await;
     Ok(())
 }
 
 /// The application with the registry roles the flags ask for (witness, peers, anchoring) and the
 /// trust list; prints the witness key when this deployment witnesses.
-pub(crate) async fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> anyhow::Result<Router> {
+pub(crate) async fn app_for(
+    issuer: &Issuer,
+    g: &Global,
+    args: &ServeArgs,
+) -> anyhow::Result<(Router, Option<Sequencer>)> {
     let trust = match &args.trust_list {
         Some(file) => Some(crate::trust::load(issuer, file, &args.trust_list_keys).await?),
         None => None,
@@ -59,10 +66,14 @@ pub(crate) async fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> an
     if let Some(t) = &trust {
         println!("trust list: {} accredited issuer(s), sequence {}, signed by {}", t.entries.len(), t.sequence, t.iss);
     }
-    let options = roles::registry_options(args)?;
+    let options = roles::registry_options(issuer, args)?;
     let witness = roles::witness_service(issuer, &g.data_dir, args)?;
     let (peers, anchoring) = (options.peers.len(), options.anchor.is_some());
     let registry = Registry::start(issuer.clone(), options);
+    let sequencer = registry.sequencer().cloned();
+    if let Some(s) = &sequencer {
+        println!("node id: {} (role leases of {} ms)", s.node_id(), s.lease().as_millis());
+    }
     if let Some(w) = &witness {
         println!("witness key: {}", w.verifier_key());
     }
@@ -72,5 +83,5 @@ pub(crate) async fn app_for(issuer: &Issuer, g: &Global, args: &ServeArgs) -> an
     let tls = args.tls_cert.is_some() || args.self_signed;
     let edge = Edge::new(Limits::with(&args.rate_limits), args.max_in_flight, tls);
     let options = server::AppOptions { witness, trust, monitor_every, site_root, edge };
-    Ok(server::app_with(issuer.clone(), registry, options))
+    Ok((server::app_with(issuer.clone(), registry, options), sequencer))
 }
