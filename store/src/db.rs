@@ -1,5 +1,7 @@
 //! Opening the database (SQLite file or PostgreSQL URL), pragmas, and migrations.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
@@ -21,15 +23,32 @@ pub enum Backend {
 pub struct Db {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// SQLite only: set once a commit failed for lack of room. A connection that met such a
+    /// failure may go on with a wrong view of the WAL (a later write was seen acknowledged and
+    /// then lost after a restart, `web/tests/faults_disk.rs`), so from then on this process
+    /// refuses every transaction: nothing more is acknowledged until a restart with room.
+    write_fault: Option<Arc<AtomicBool>>,
 }
 
+/// Why writes are refused after a storage fault.
+const WRITE_FAULT: &str =
+    "an earlier write failed for lack of room; writes are refused until medcred restarts with room";
+
 /// A transaction: dropping it without [`Tx::commit`] rolls everything back.
-pub struct Tx(pub(crate) sqlx::Transaction<'static, sqlx::Any>);
+pub struct Tx(pub(crate) sqlx::Transaction<'static, sqlx::Any>, Option<Arc<AtomicBool>>);
 
 impl Tx {
     /// Commit: after this returns Ok, the writes are durable.
     pub async fn commit(self) -> Result<(), StoreError> {
-        self.0.commit().await.map_err(|e| StoreError::from_sqlx(e, "transaction"))
+        let fault = self.1;
+        self.0.commit().await.map_err(|e| {
+            let e = StoreError::from_sqlx(e, "transaction");
+            if let (StoreError::Full(why), Some(fault)) = (&e, &fault) {
+                tracing::error!(error = %why, "SQLite could not write for lack of room: refusing writes until restart");
+                fault.store(true, Ordering::SeqCst);
+            }
+            e
+        })
     }
 }
 
@@ -74,7 +93,8 @@ impl Db {
             Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
         migrator.run(&pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Db { pool, backend })
+        let write_fault = (backend == Backend::Sqlite).then(|| Arc::new(AtomicBool::new(false)));
+        Ok(Db { pool, backend, write_fault })
     }
 
     /// Which database this is.
@@ -82,13 +102,24 @@ impl Db {
         self.backend
     }
 
-    /// Begin a transaction.
+    /// Begin a transaction (refused once SQLite failed to write for lack of room).
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        self.pool.begin().await.map(Tx).map_err(|e| StoreError::from_sqlx(e, "transaction"))
+        self.check_writable()?;
+        let fault = self.write_fault.clone();
+        self.pool.begin().await.map(|t| Tx(t, fault)).map_err(|e| StoreError::from_sqlx(e, "transaction"))
     }
 
-    /// A cheap round trip, for readiness checks.
+    /// `Err(Full)` once a commit failed for lack of room (SQLite; see `write_fault`).
+    pub fn check_writable(&self) -> Result<(), StoreError> {
+        match &self.write_fault {
+            Some(f) if f.load(Ordering::SeqCst) => Err(StoreError::Full(WRITE_FAULT.into())),
+            _ => Ok(()),
+        }
+    }
+
+    /// A cheap round trip, for readiness checks; not ready once writes are refused.
     pub async fn ping(&self) -> Result<(), StoreError> {
+        self.check_writable()?;
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(|e| StoreError::from_sqlx(e, "ping"))
     }
 

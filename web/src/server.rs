@@ -140,14 +140,19 @@ pub fn verifier_for(issuer: &Issuer, documents: Router, generation: Generation) 
     Verifier::new(Sources::new(fetcher), Settings::default(), clock)
 }
 
+/// How long the readiness probe waits for the database: a database that does not answer within
+/// this is reported down at once rather than after the pool's acquire timeout.
+pub const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
 async fn ready(State(issuer): State<Issuer>) -> (StatusCode, Json<serde_json::Value>) {
-    match issuer.db().ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))),
-        Err(e) => {
-            tracing::warn!(error = %e, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "code": "database_unavailable"})))
-        }
-    }
+    let (why, code) = match tokio::time::timeout(READY_TIMEOUT, issuer.db().ping()).await {
+        Ok(Ok(())) => return (StatusCode::OK, Json(json!({"status": "ready"}))),
+        Ok(Err(e @ medcred_store::StoreError::Full(_))) => (e.to_string(), "storage_full"),
+        Ok(Err(e)) => (e.to_string(), "database_unavailable"),
+        Err(_) => (format!("no answer within {READY_TIMEOUT:?}"), "database_unavailable"),
+    };
+    tracing::warn!(error = %why, "not ready");
+    (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "code": code})))
 }
 
 /// TLS material: PEM certificate chain and private key files.

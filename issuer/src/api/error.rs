@@ -64,7 +64,13 @@ impl IntoResponse for ApiError {
             IssuerError::Forbidden(why) => (StatusCode::FORBIDDEN, "forbidden", (*why).into(), None),
             IssuerError::Store(medcred_store::StoreError::Unavailable(_)) => {
                 tracing::error!(error = %err, "storage unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "storage is unavailable; retry later".into(), None)
+                let message = String::from("the database is unavailable; nothing was changed, retry later");
+                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", message, None)
+            }
+            IssuerError::Store(medcred_store::StoreError::Full(_)) => {
+                tracing::error!(error = %err, "storage full");
+                let message = String::from("storage is full; nothing was changed (reads still work)");
+                (StatusCode::INSUFFICIENT_STORAGE, "storage_full", message, None)
             }
             IssuerError::Keystore(_) | IssuerError::Signing(_) | IssuerError::Store(_) | IssuerError::Internal(_) => {
                 tracing::error!(error = %err, "server error");
@@ -78,6 +84,9 @@ impl IntoResponse for ApiError {
         let mut resp = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("5"));
         }
         resp
     }

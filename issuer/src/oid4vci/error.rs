@@ -81,7 +81,9 @@ impl IntoResponse for Oid4vciError {
             E::InvalidNonce(_) => (StatusCode::BAD_REQUEST, "invalid_nonce"),
             E::Denied(_) => (StatusCode::BAD_REQUEST, "credential_request_denied"),
             E::OfferNotFound => (StatusCode::NOT_FOUND, "not_found"),
-            E::Server(IssuerError::Store(medcred_store::StoreError::Unavailable(_))) => {
+            E::Server(IssuerError::Store(
+                medcred_store::StoreError::Unavailable(_) | medcred_store::StoreError::Full(_),
+            )) => {
                 tracing::error!(error = %self, "storage unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable")
             }

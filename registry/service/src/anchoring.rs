@@ -101,7 +101,7 @@ impl Anchorer {
             cp.root.as_slice().try_into().map_err(|_| RegistryError::Internal("stored root length".into()))?;
         let made = anchor(&self.settings.chain, &log.origin, cp.size as u64, root)
             .await
-            .map_err(|e| RegistryError::Unavailable(format!("anchoring failed: {e}")))?;
+            .map_err(|e| RegistryError::Chain(e.to_string()))?;
         let row = AnchorRow {
             chain_id: made.chain_id as i64,
             tx_hash: format!("0x{}", hex::encode(made.tx_hash)),

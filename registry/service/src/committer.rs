@@ -198,11 +198,7 @@ async fn commit_group(issuer: &Issuer, jobs: Vec<Job>, generation: &watch::Sende
                 let reply = match job {
                     Job::Change { reply, .. } | Job::Snapshot { reply, .. } => reply,
                 };
-                let copy = match &e {
-                    RegistryError::Unavailable(why) => RegistryError::Unavailable(why.clone()),
-                    other => RegistryError::Internal(other.to_string()),
-                };
-                let _ = reply.send(Err(copy));
+                let _ = reply.send(Err(e.duplicate()));
             }
             None
         }

@@ -33,9 +33,19 @@ pub enum RegistryError {
     /// Not there (or not the caller's).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// The committer is gone (shutting down) or the database failed: retry later.
+    /// The committer is gone (shutting down) or the list kept changing: retry later.
     #[error("registry unavailable: {0}")]
     Unavailable(String),
+    /// The database could not be reached: nothing was changed, retry later.
+    #[error("database unavailable: {0}")]
+    DatabaseUnavailable(String),
+    /// Storage is full: nothing was changed; reads go on working.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// The chain node could not be reached or refused the anchor; the periodic round retries.
+    /// The message is safe to show (no RPC URL path or key).
+    #[error("anchoring failed: {0}")]
+    Chain(String),
     /// A bug or corrupt stored data.
     #[error("internal: {0}")]
     Internal(String),
@@ -45,7 +55,8 @@ impl From<StoreError> for RegistryError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => RegistryError::NotFound(what),
-            StoreError::Unavailable(why) => RegistryError::Unavailable(why),
+            StoreError::Unavailable(why) => RegistryError::DatabaseUnavailable(why),
+            StoreError::Full(why) => RegistryError::StorageFull(why),
             other => RegistryError::Internal(other.to_string()),
         }
     }
@@ -55,6 +66,29 @@ impl RegistryError {
     /// A client error.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         RegistryError::BadRequest { code, message: message.into() }
+    }
+
+    /// The same error again, for each waiter of a failed batch (server faults keep their kind,
+    /// so a client still sees 503 or 507 with its code rather than a 500).
+    pub fn duplicate(&self) -> Self {
+        match self {
+            RegistryError::BadRequest { code, message } => {
+                RegistryError::BadRequest { code: *code, message: message.clone() }
+            }
+            RegistryError::Conflict { code, message } => {
+                RegistryError::Conflict { code: *code, message: message.clone() }
+            }
+            RegistryError::NotFound(what) => RegistryError::NotFound(*what),
+            RegistryError::Unavailable(why) => RegistryError::Unavailable(why.clone()),
+            RegistryError::DatabaseUnavailable(why) => RegistryError::DatabaseUnavailable(why.clone()),
+            RegistryError::StorageFull(why) => RegistryError::StorageFull(why.clone()),
+            RegistryError::Chain(why) => RegistryError::Chain(why.clone()),
+            RegistryError::Issuer(IssuerError::Store(StoreError::Unavailable(why))) => {
+                RegistryError::DatabaseUnavailable(why.clone())
+            }
+            RegistryError::Issuer(IssuerError::Store(StoreError::Full(why))) => RegistryError::StorageFull(why.clone()),
+            other => RegistryError::Internal(other.to_string()),
+        }
     }
 
     /// Whether this is the client's mistake (4xx), not ours.
@@ -73,6 +107,20 @@ impl IntoResponse for RegistryError {
             RegistryError::Unavailable(why) => {
                 tracing::error!(error = %why, "registry unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the registry is unavailable; retry later".into())
+            }
+            RegistryError::DatabaseUnavailable(why) => {
+                tracing::error!(error = %why, "database unavailable");
+                let message = String::from("the database is unavailable; nothing was changed, retry later");
+                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", message)
+            }
+            RegistryError::StorageFull(why) => {
+                tracing::error!(error = %why, "storage full");
+                let message = String::from("storage is full; nothing was changed (reads still work)");
+                (StatusCode::INSUFFICIENT_STORAGE, "storage_full", message)
+            }
+            RegistryError::Chain(why) => {
+                tracing::warn!(error = %why, "anchoring failed");
+                (StatusCode::SERVICE_UNAVAILABLE, "chain_unavailable", format!("{why}; the periodic round retries"))
             }
             RegistryError::Internal(why) => {
                 tracing::error!(error = %why, "registry error");

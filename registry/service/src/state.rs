@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::FromRef;
 use medcred_issuer::sequencer::board_lease;
@@ -143,10 +144,28 @@ impl Registry {
     }
 }
 
+/// The first wait before asking again for cosignatures that did not come (a witness down or
+/// refusing); it doubles on each failed try up to [`COSIGN_RETRY_MAX`].
+pub const COSIGN_RETRY_MIN: Duration = Duration::from_secs(1);
+/// The longest wait between tries for missing cosignatures.
+pub const COSIGN_RETRY_MAX: Duration = Duration::from_secs(60);
+
+/// A board whose newest checkpoint some witness has not cosigned yet: when to ask again, and the
+/// wait that led there.
+struct Retry {
+    board: BoardRow,
+    at: Instant,
+    wait: Duration,
+}
+
 /// Cosign each board's newest checkpoint after its batches, one board at a time; boards that
-/// committed again meanwhile are asked once for their latest checkpoint. With leases, only the
-/// board's sequencer (the holder of its lease) asks; it also hears of other processes' batches
-/// from [`lead_loop`].
+/// committed again meanwhile are asked once for their latest checkpoint. A checkpoint that did not
+/// get every peer's cosignature (a witness down, slow or refusing) is asked for again with
+/// backoff, so cosigning catches up when the witness comes back even if the board commits nothing
+/// more. Status changes never wait for this: they are acknowledged when their batch commits.
+///
+/// With a `sequencer` (several processes over one database), only the process that holds a
+/// board's lease cosigns it: a board whose lease went elsewhere is dropped from the retries.
 async fn cosign_loop(
     issuer: Issuer,
     peers: Vec<WitnessPeer>,
@@ -155,20 +174,56 @@ async fn cosign_loop(
 ) {
     let http = reqwest::Client::new();
     let known = KnownSizes::default();
-    while let Some(first) = rx.recv().await {
-        let mut boards = BTreeMap::new();
-        boards.insert(first.id.clone(), first);
-        while let Ok(b) = rx.try_recv() {
-            boards.insert(b.id.clone(), b);
+    let mut retries: BTreeMap<String, Retry> = BTreeMap::new();
+    loop {
+        // Boards to ask now: `true` for a new checkpoint (the backoff starts again).
+        let mut due: BTreeMap<String, (BoardRow, bool)> = BTreeMap::new();
+        let next = retries.values().map(|r| r.at).min();
+        tokio::select! {
+            got = rx.recv() => match got {
+                Some(board) => {
+                    due.insert(board.id.clone(), (board, true));
+                }
+                None => return,
+            },
+            () = sleep_until(next), if next.is_some() => {}
         }
-        for board in boards.values() {
-            if sequencer.as_ref().is_some_and(|s| !s.holds(&board_lease(&board.id))) {
+        while let Ok(board) = rx.try_recv() {
+            due.insert(board.id.clone(), (board, true));
+        }
+        let now = Instant::now();
+        for (id, r) in &retries {
+            if r.at <= now && !due.contains_key(id) {
+                due.insert(id.clone(), (r.board.clone(), false));
+            }
+        }
+        for (id, (board, fresh)) in due {
+            if sequencer.as_ref().is_some_and(|seq| !seq.holds(&board_lease(&board.id))) {
+                retries.remove(&id);
                 continue;
             }
-            if let Err(e) = collect(&issuer, &http, &peers, &known, board).await {
+            let got = collect(&issuer, &http, &peers, &known, &board).await;
+            if let Err(e) = &got {
                 tracing::warn!(board = %board.slug, error = %e, "collecting cosignatures failed");
             }
+            if matches!(got, Ok(n) if n >= peers.len()) {
+                retries.remove(&id);
+                continue;
+            }
+            let wait = match retries.get(&id) {
+                Some(r) if !fresh => (r.wait * 2).min(COSIGN_RETRY_MAX),
+                _ => COSIGN_RETRY_MIN,
+            };
+            tracing::info!(board = %board.slug, retry_in = ?wait, "checkpoint not cosigned by every witness; will ask again");
+            retries.insert(id, Retry { board, at: Instant::now() + wait, wait });
         }
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -98,7 +98,15 @@ impl IntoResponse for HospitalError {
             HospitalError::NoActiveKey => (StatusCode::CONFLICT, "no_active_key", self.to_string()),
             HospitalError::Store(StoreError::Unavailable(_)) => {
                 tracing::error!(error = %self, "storage unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "storage is unavailable; retry later".into())
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "the database is unavailable; retry later".into(),
+                )
+            }
+            HospitalError::Store(StoreError::Full(_)) => {
+                tracing::error!(error = %self, "storage full");
+                (StatusCode::INSUFFICIENT_STORAGE, "storage_full", "storage is full; nothing was changed".into())
             }
             HospitalError::Store(_)
             | HospitalError::Keystore(_)

@@ -104,8 +104,7 @@ impl Fetcher for HttpFetcher {
             {
                 return Err(FetchError::Refused("only plain http(s) URLs are fetched".into()));
             }
-            let mut response =
-                self.client.get(parsed).send().await.map_err(|e| FetchError::Unavailable(e.to_string()))?;
+            let mut response = self.client.get(parsed).send().await.map_err(|e| FetchError::Unavailable(why(&e)))?;
             match response.status() {
                 s if s.is_success() => {}
                 StatusCode::NOT_FOUND | StatusCode::GONE => return Err(FetchError::NotFound),
@@ -114,7 +113,7 @@ impl Fetcher for HttpFetcher {
             let cache_control =
                 response.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).map(str::to_owned);
             let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(|e| FetchError::Unavailable(e.to_string()))? {
+            while let Some(chunk) = response.chunk().await.map_err(|e| FetchError::Unavailable(why(&e)))? {
                 if body.len() + chunk.len() > MAX_DOCUMENT_LEN {
                     return Err(FetchError::Unreadable(format!("larger than {MAX_DOCUMENT_LEN} bytes")));
                 }
@@ -123,6 +122,19 @@ impl Fetcher for HttpFetcher {
             let body = String::from_utf8(body).map_err(|_| FetchError::Unreadable("not UTF-8".into()))?;
             Ok(Fetched { body, max_age: self.max_age(cache_control.as_deref()) })
         })
+    }
+}
+
+/// What went wrong with a request, said plainly: reqwest's own message ("error sending request
+/// for url …") does not tell a server that never answered from one that refused the connection.
+fn why(e: &reqwest::Error) -> String {
+    let url = e.url().map(|u| format!(" ({u})")).unwrap_or_default();
+    if e.is_timeout() {
+        format!("no answer within the fetch timeout{url}")
+    } else if e.is_connect() {
+        format!("could not connect{url}")
+    } else {
+        e.to_string()
     }
 }
 

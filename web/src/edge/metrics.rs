@@ -214,6 +214,8 @@ async fn ledger_metrics(out: &mut String, issuer: &Issuer) -> Result<(), medcred
     let mut size = String::new();
     let mut age = String::new();
     let mut cosigned = String::new();
+    let mut lag_leaves = String::new();
+    let mut lag_seconds = String::new();
     for board in boards {
         let log = match db.ledger_log(&board.id).await {
             Ok(l) => l,
@@ -222,9 +224,13 @@ async fn ledger_metrics(out: &mut String, issuer: &Issuer) -> Result<(), medcred
         };
         let slug = escape(&board.slug);
         let _ = writeln!(size, "medcred_ledger_size{{board=\"{slug}\"}} {}", log.size);
-        if let Some(c) = db.latest_checkpoint(&board.id).await? {
+        let recent = db.recent_checkpoints(&board.id, LAG_WINDOW).await?;
+        if let Some(c) = recent.first() {
             let _ = writeln!(age, "medcred_checkpoint_age_seconds{{board=\"{slug}\"}} {}", (now - c.created_at).max(0));
             let _ = writeln!(cosigned, "medcred_checkpoint_cosignatures{{board=\"{slug}\"}} {}", c.cosignatures);
+            let (leaves, seconds) = cosign_lag(&recent, now);
+            let _ = writeln!(lag_leaves, "medcred_cosign_lag_leaves{{board=\"{slug}\"}} {leaves}");
+            let _ = writeln!(lag_seconds, "medcred_cosign_lag_seconds{{board=\"{slug}\"}} {seconds}");
         }
     }
     let _ = write!(
@@ -239,7 +245,35 @@ async fn ledger_metrics(out: &mut String, issuer: &Issuer) -> Result<(), medcred
         out,
         "# HELP medcred_checkpoint_cosignatures Witness cosignatures on each board's newest checkpoint.\n# TYPE medcred_checkpoint_cosignatures gauge\n{cosigned}"
     );
+    let _ = write!(
+        out,
+        "# HELP medcred_cosign_lag_leaves Leaves appended since each board's newest checkpoint with a witness cosignature.\n# TYPE medcred_cosign_lag_leaves gauge\n{lag_leaves}"
+    );
+    let _ = write!(
+        out,
+        "# HELP medcred_cosign_lag_seconds How long each board's ledger has had leaves no witness cosigned (0: none).\n# TYPE medcred_cosign_lag_seconds gauge\n{lag_seconds}"
+    );
     Ok(())
+}
+
+/// Checkpoints read per board to find the newest cosigned one.
+const LAG_WINDOW: i64 = 64;
+
+/// Witness lag from a board's recent checkpoints (newest first): leaves and seconds since the
+/// newest checkpoint that carries a cosignature. With none in the window, every leaf of the newest
+/// checkpoint and the age of the oldest one read.
+fn cosign_lag(recent: &[medcred_store::CheckpointRow], now: i64) -> (i64, i64) {
+    let Some(newest) = recent.first() else { return (0, 0) };
+    let cosigned = recent.iter().position(|c| c.cosignatures > 0);
+    let covered = cosigned.map_or(0, |i| recent[i].size);
+    // The oldest checkpoint made after the newest cosigned one: the lag started then.
+    let first_uncosigned = match cosigned {
+        Some(0) => None,
+        Some(i) => recent.get(i - 1),
+        None => recent.last(),
+    };
+    let seconds = first_uncosigned.map_or(0, |c| (now - c.created_at).max(0));
+    (newest.size - covered, seconds)
 }
 
 #[cfg(test)]
@@ -265,6 +299,28 @@ mod tests {
         assert!(text
             .contains("medcred_http_request_duration_seconds_bucket{method=\"GET\",route=\"/a/{id}\",le=\"+Inf\"} 3"));
         assert!(text.contains("medcred_http_request_duration_seconds_count{method=\"GET\",route=\"/a/{id}\"} 3"));
+    }
+
+    fn checkpoint(size: i64, cosignatures: i64, created_at: i64) -> medcred_store::CheckpointRow {
+        medcred_store::CheckpointRow {
+            board_id: "b".into(),
+            size,
+            root: vec![0; 32],
+            note: String::new(),
+            cosigned: None,
+            cosignatures,
+            created_at,
+            anchor: None,
+        }
+    }
+
+    #[test]
+    fn cosign_lag_counts_from_the_newest_cosigned_checkpoint() {
+        assert_eq!(cosign_lag(&[], 100), (0, 0));
+        assert_eq!(cosign_lag(&[checkpoint(9, 2, 90), checkpoint(5, 2, 50)], 100), (0, 0));
+        let witness_down = [checkpoint(9, 0, 90), checkpoint(7, 0, 70), checkpoint(5, 1, 50)];
+        assert_eq!(cosign_lag(&witness_down, 100), (4, 30));
+        assert_eq!(cosign_lag(&[checkpoint(3, 0, 60), checkpoint(2, 0, 40)], 100), (3, 60));
     }
 
     #[test]

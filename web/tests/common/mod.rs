@@ -12,6 +12,13 @@ pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_medcred");
 /// A command line for `medcred --data-dir DATA …` with a clean environment and `public_url`.
 pub(crate) fn command(data: &Path, public_url: &str) -> Command {
     let mut c = Command::new(BIN);
+    with_clean_env(&mut c, data, public_url);
+    c
+}
+
+/// Add `--data-dir DATA` and the clean environment of [`command`] to `c` (a command that runs
+/// `medcred`, perhaps through a wrapper).
+pub(crate) fn with_clean_env(c: &mut Command, data: &Path, public_url: &str) {
     c.arg("--data-dir")
         .arg(data)
         .env_remove("DATABASE_URL")
@@ -20,7 +27,6 @@ pub(crate) fn command(data: &Path, public_url: &str) -> Command {
         .env_remove("MEDCRED_ANCHOR_RPC_URL")
         .env("MEDCRED_PUBLIC_URL", public_url)
         .env("RUST_LOG", "warn");
-    c
 }
 
 /// Run `medcred` to completion; panics with its output unless it succeeded.
@@ -70,13 +76,15 @@ pub(crate) struct Server {
 impl Server {
     /// Start `medcred serve --listen LISTEN EXTRA…` and wait until it prints that it listens.
     pub(crate) fn start(data: &Path, public_url: &str, listen: &str, extra: &[&str]) -> Server {
-        let mut child = command(data, public_url)
-            .args(["serve", "--listen", listen])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn medcred serve");
+        let mut cmd = command(data, public_url);
+        cmd.args(["serve", "--listen", listen]).args(extra);
+        Server::spawn(cmd, listen)
+    }
+
+    /// Run `cmd` (a `medcred serve` command line, perhaps wrapped, e.g. in `sh -c`) and wait until
+    /// it prints that it listens.
+    pub(crate) fn spawn(mut cmd: Command, listen: &str) -> Server {
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn medcred serve");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut url = None;
         for line in lines.by_ref() {
@@ -133,6 +141,11 @@ pub(crate) struct Anvil {
 
 impl Anvil {
     pub(crate) fn start() -> Anvil {
+        Anvil::start_on(0)
+    }
+
+    /// Start on `port` of 127.0.0.1 (0: anvil picks).
+    pub(crate) fn start_on(port: u16) -> Anvil {
         let bin = match std::env::var_os("MEDCRED_ANVIL") {
             Some(p) => std::path::PathBuf::from(p),
             None => {
@@ -143,7 +156,7 @@ impl Anvil {
             }
         };
         let mut child = Command::new(bin)
-            .args(["--host", "127.0.0.1", "--port", "0", "--hardfork", "prague"])
+            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--hardfork", "prague"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -166,5 +179,120 @@ impl Drop for Anvil {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A TCP listener on 127.0.0.1 that accepts every connection and never answers it (nor closes
+/// it) while it lives: a peer that is up but hangs.
+pub(crate) struct BlackHole {
+    /// Where it listens.
+    pub(crate) port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl BlackHole {
+    pub(crate) fn start() -> BlackHole {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming() {
+                if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                held.extend(stream.ok());
+            }
+        });
+        BlackHole { port, stop }
+    }
+}
+
+impl Drop for BlackHole {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag and drops what it held.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// A license for `POST /credentials/issue`, with the id `urn:uuid:{uuid}`.
+pub(crate) fn license(uuid: &str, format: &str) -> serde_json::Value {
+    serde_json::json!({
+        "credential": {
+            "id": format!("urn:uuid:{uuid}"),
+            "type": ["VerifiableCredential", "MedicalLicenseCredential"],
+            "validUntil": "2030-01-01T00:00:00Z",
+            "credentialSubject": {"practitionerName": "Ada Byron", "licenseType": "RN", "licenseNumber": "RN-1",
+                "jurisdiction": "US-NJ", "originalIssueDate": "2010-01-01"}
+        },
+        "options": {"format": format}
+    })
+}
+
+/// `POST /credentials/issue` of a new license in `format`: (HTTP status, body, the credential id).
+pub(crate) async fn issue(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    format: &str,
+) -> (u16, serde_json::Value, String) {
+    let id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+    let r = http
+        .post(format!("{url}/credentials/issue"))
+        .bearer_auth(token)
+        .json(&license(id.trim_start_matches("urn:uuid:"), format))
+        .send()
+        .await
+        .expect("the server answers");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default(), id)
+}
+
+/// `POST /boards/{slug}/credentials/{id}/status` with `action` (revoke, suspend, reinstate).
+pub(crate) async fn set_status(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    slug: &str,
+    id: &str,
+    action: &str,
+) -> (u16, serde_json::Value) {
+    let r = http
+        .post(format!("{url}/boards/{slug}/credentials/{id}/status"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"action": action, "reason": "fault test"}))
+        .send()
+        .await
+        .expect("the server answers");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+/// `GET /boards/{slug}/credentials/{id}/status`: (HTTP status, body).
+pub(crate) async fn get_status(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    slug: &str,
+    id: &str,
+) -> (u16, serde_json::Value) {
+    let r = http
+        .get(format!("{url}/boards/{slug}/credentials/{id}/status"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+/// The issued credential of a `POST /credentials/issue` answer as verifier input: a JWT as is,
+/// a JSON credential (or an enveloped one) as JSON text.
+pub(crate) fn credential_text(answer: &serde_json::Value) -> String {
+    match &answer["verifiableCredential"] {
+        serde_json::Value::String(s) => s.clone(),
+        v => v.to_string(),
     }
 }
