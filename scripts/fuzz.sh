@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Fuzz medcred-verifier's format detection and parsers (verifier/fuzz, a cargo-fuzz crate outside
-# the workspace): each target runs for FUZZ_SECONDS (default 60), seeded with the committed
-# adversarial corpus (verifier/tests/corpus/{cases,controls}) and verifier/fuzz/seeds/<target>.
+# Fuzz every parser that reads outside input (fuzz/, a cargo-fuzz crate outside the workspace):
+# the verifier's engine targets run for FUZZ_SECONDS each (default 60), the parser targets for
+# FUZZ_PARSER_SECONDS each (default half of FUZZ_SECONDS, rounded up), so the test command's
+# FUZZ_SECONDS=15 spends 4 x 15 s + 9 x 8 s. The engine targets are seeded with the committed
+# adversarial corpus (verifier/tests/corpus/{cases,controls}); every target with fuzz/seeds/<target>.
 # Exits non-zero if any target crashes; crashing inputs are kept under artifacts/<target>.
 #
 #   FUZZ_SECONDS=300 scripts/fuzz.sh                 # longer runs
-#   FUZZ_TARGETS="detect signed" scripts/fuzz.sh     # some targets only
+#   FUZZ_TARGETS="note checkpoint" scripts/fuzz.sh   # some targets only
 #
 # Only a stable toolchain is needed: cargo-fuzz's -Zsanitizer and -Cpasses flags are enabled with
 # RUSTC_BOOTSTRAP=1. Builds, the growing corpus and artifacts persist in
@@ -16,8 +18,13 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 . scripts/env.sh
 
+# The verification engine: whole credentials and presentations, through every check.
+ENGINE_TARGETS="detect verify_credential verify_presentation signed"
+# One parser each: transparency log formats, DIDs, DCQL, OpenID4VP/VCI, bulk CSV.
+PARSER_TARGETS="note checkpoint witness_request tile_path did dcql oid4vp_request oid4vci_offer csv_rows"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
-FUZZ_TARGETS="${FUZZ_TARGETS:-detect verify_credential verify_presentation signed}"
+FUZZ_PARSER_SECONDS="${FUZZ_PARSER_SECONDS:-$(((FUZZ_SECONDS + 1) / 2))}"
+FUZZ_TARGETS="${FUZZ_TARGETS:-$ENGINE_TARGETS $PARSER_TARGETS}"
 FUZZ_SANITIZER="${FUZZ_SANITIZER:-address}"
 work="$CARGO_TARGET_DIR/fuzz"
 export CARGO_TARGET_DIR="$work"
@@ -28,23 +35,34 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-cd verifier
-cargo fuzz build --sanitizer "$FUZZ_SANITIZER" # every target
+cargo fuzz build --sanitizer "$FUZZ_SANITIZER" # every target, from ./fuzz
 
 failed=()
 for target in $FUZZ_TARGETS; do
   corpus="$work/corpus/$target"
   artifacts="$work/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"
-  seeds=("$root/verifier/tests/corpus/cases" "$root/verifier/tests/corpus/controls")
-  if [ -d "$root/verifier/fuzz/seeds/$target" ]; then
-    seeds+=("$root/verifier/fuzz/seeds/$target")
+  seeds=()
+  seconds="$FUZZ_PARSER_SECONDS"
+  dict_arg=()
+  case " $ENGINE_TARGETS " in
+    *" $target "*)
+      seeds+=("$root/verifier/tests/corpus/cases" "$root/verifier/tests/corpus/controls")
+      seconds="$FUZZ_SECONDS"
+      dict_arg=("-dict=$root/fuzz/dicts/medcred.dict")
+      ;;
+  esac
+  case "$target" in
+    note | checkpoint | witness_request) dict_arg=("-dict=$root/fuzz/dicts/tlog.dict") ;;
+  esac
+  if [ -d "$root/fuzz/seeds/$target" ]; then
+    seeds+=("$root/fuzz/seeds/$target")
   fi
-  echo "== $target: ${FUZZ_SECONDS}s"
+  echo "== $target: ${seconds}s"
   # The first directory collects the inputs that add coverage; the seeds are only read.
   if ! cargo fuzz run --sanitizer "$FUZZ_SANITIZER" "$target" "$corpus" "${seeds[@]}" -- \
-    -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=20 -print_final_stats=1 \
-    -dict="$root/verifier/fuzz/medcred.dict" -artifact_prefix="$artifacts/"; then
+    -max_total_time="$seconds" -max_len=65536 -timeout=20 -print_final_stats=1 \
+    "${dict_arg[@]}" -artifact_prefix="$artifacts/"; then
     failed+=("$target")
   fi
 done

@@ -8,8 +8,8 @@ use futures_executor::block_on;
 use libfuzzer_sys::fuzz_target;
 use medcred_formats::jwt::sign_compact;
 use medcred_formats::{di_jcs, di_rdfc};
+use medcred_fuzz::{board_key, check_report, context, now};
 use medcred_verifier::verify_credential_with;
-use medcred_verifier_fuzz::{board_key, check_report, context, now};
 use serde_json::{json, Value};
 
 fn sign(selector: u8, body: &str) -> Option<String> {

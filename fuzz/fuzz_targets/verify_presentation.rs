@@ -4,8 +4,8 @@
 
 use futures_executor::block_on;
 use libfuzzer_sys::fuzz_target;
+use medcred_fuzz::{check_presentation, context, expectations};
 use medcred_verifier::verify_presentation;
-use medcred_verifier_fuzz::{check_presentation, context, expectations};
 
 fuzz_target!(|data: &[u8]| {
     let input = String::from_utf8_lossy(data);

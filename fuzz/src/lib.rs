@@ -1,6 +1,7 @@
 //! What the fuzz targets share: the verifier's world (the board's DID document, the fixed clock
-//! and request of `verifier/tests/common`, so the committed corpus seeds reach deep), and the
-//! invariants every report must keep whatever the input.
+//! and request of `verifier/tests/common`, so the committed corpus seeds reach deep), the
+//! invariants every report must keep whatever the input, and the keys of a log and a witness for
+//! the transparency log targets.
 #![forbid(unsafe_code)]
 
 use std::sync::LazyLock;
@@ -9,6 +10,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use medcred_formats::keys::multibase_public;
 use medcred_formats::IssuerKey;
+use medcred_registry::note::{Cosigner, KeyName, NoteSigner};
 use medcred_verifier::{
     CheckName, OfflineResolver, Outcome, PresentationExpectations, PresentationReport, Report, Verdict, VerifyContext,
 };
@@ -79,4 +81,32 @@ pub fn check_presentation(r: &PresentationReport) {
         assert!(r.credentials.iter().all(|c| c.verdict == Verdict::Valid), "valid with a bad credential");
     }
     r.credentials.iter().for_each(check_report);
+}
+
+/// The log's origin (also its key name) in the checkpoint and witness targets.
+pub const LOG_ORIGIN: &str = "board.example/log";
+
+/// The log's signing key (secret `[2; 32]`); its verifier key signs the checkpoint seeds.
+pub fn log_signer() -> NoteSigner {
+    NoteSigner::new(key_name(LOG_ORIGIN), SigningKey::from_bytes(&[2; 32]))
+}
+
+/// The witness's cosigning key (secret `[3; 32]`).
+pub fn witness_cosigner() -> Cosigner {
+    Cosigner::new(key_name("witness.example/w1"), SigningKey::from_bytes(&[3; 32]))
+}
+
+fn key_name(name: &str) -> KeyName {
+    match KeyName::new(name) {
+        Ok(n) => n,
+        Err(e) => unreachable!("{name} is a valid key name: {e}"),
+    }
+}
+
+/// Splits `data` at its first newline: (the first line, the rest). No newline: (all, empty).
+pub fn first_line(data: &[u8]) -> (&[u8], &[u8]) {
+    match data.iter().position(|&b| b == b'\n') {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &[]),
+    }
 }
