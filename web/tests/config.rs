@@ -2,6 +2,7 @@
 //! environment): the example file parses, unknown keys and bad values stop every command with the
 //! file, line and key, flags beat the environment which beats the file which beats the defaults,
 //! the file's global keys reach every command, and `config check` exits 0 or 1.
+#![allow(clippy::panic)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
