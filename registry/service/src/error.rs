@@ -72,13 +72,9 @@ impl RegistryError {
     /// so a client still sees 503 or 507 with its code rather than a 500).
     pub fn duplicate(&self) -> Self {
         match self {
-            RegistryError::BadRequest { code, message } => {
-                RegistryError::BadRequest { code: *code, message: message.clone() }
-            }
-            RegistryError::Conflict { code, message } => {
-                RegistryError::Conflict { code: *code, message: message.clone() }
-            }
-            RegistryError::NotFound(what) => RegistryError::NotFound(*what),
+            RegistryError::BadRequest { code, message } => RegistryError::BadRequest { code, message: message.clone() },
+            RegistryError::Conflict { code, message } => RegistryError::Conflict { code, message: message.clone() },
+            RegistryError::NotFound(what) => RegistryError::NotFound(what),
             RegistryError::Unavailable(why) => RegistryError::Unavailable(why.clone()),
             RegistryError::DatabaseUnavailable(why) => RegistryError::DatabaseUnavailable(why.clone()),
             RegistryError::StorageFull(why) => RegistryError::StorageFull(why.clone()),
