@@ -101,7 +101,12 @@ try {
 
   // 6. Offer it to the holder's wallet: QR code, link, PIN.
   await Promise.all([page.waitForNavigation(), page.click('#offer-submit')]);
-  check(await page.locator('.qr svg').isVisible(), 'the offer shows a QR code');
+  check(await page.locator('.offer > .qr svg').isVisible(), 'the offer shows a QR code');
+  // The web wallet's QR code (for a phone's camera) opens /wallet with the same offer.
+  await page.click('.web-wallet-qr summary');
+  check(await page.locator('#offer-web-wallet-qr svg').isVisible(), 'and one for the web wallet, on request');
+  const webWallet = await page.getAttribute('#open-in-web-wallet', 'href');
+  check(webWallet.startsWith('/wallet?credential_offer_uri='), `the web wallet link: ${webWallet.slice(0, 40)}…`);
   check(/^\d{6}$/.test((await page.locator('#offer-pin').innerText()).trim()), 'and a 6-digit PIN, apart');
   check((await page.inputValue('#offer-link')).startsWith('openid-credential-offer://?credential_offer_uri='), 'and the offer link');
   await page.screenshot({ path: `${shots}/board-offer.png`, fullPage: true });

@@ -322,6 +322,7 @@ pub async fn offer(id: String, flash: String) -> Result<Guarded<OfferView>, Serv
             credential_id: c.id,
             name: c.subject_label,
             qr_svg: o.qr_svg,
+            web_wallet_qr_svg: o.web_wallet_qr_svg,
             link: o.link,
             pin: o.pin,
             configuration: o.configuration,

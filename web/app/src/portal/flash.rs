@@ -19,6 +19,8 @@ pub struct OfferMade {
     pub link: String,
     /// The link as a QR code (SVG markup).
     pub qr_svg: String,
+    /// The same offer for the web wallet (`<public URL>/wallet?…`) as a QR code, for a phone's camera.
+    pub web_wallet_qr_svg: String,
     /// The transaction code the holder types.
     pub pin: String,
     /// What is offered.

@@ -74,7 +74,16 @@ pub(super) async fn offer(
             return respond::unavailable();
         }
     };
+    let web_wallet = crate::pages::wallet::web_wallet_url(issuer.public_url(), &link);
+    let web_wallet_qr_svg = match crate::qr::svg(&web_wallet, 200) {
+        Ok(svg) => svg,
+        Err(e) => {
+            tracing::error!(error = %e, "offer QR code failed");
+            return respond::unavailable();
+        }
+    };
     let made = OfferMade {
+        web_wallet_qr_svg,
         credential_id: cred.id.clone(),
         link,
         qr_svg,

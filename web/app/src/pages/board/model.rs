@@ -194,6 +194,8 @@ pub struct OfferView {
     pub name: String,
     /// The QR code (SVG markup made by the server).
     pub qr_svg: String,
+    /// The web wallet's address for the offer as a QR code (for a phone's camera).
+    pub web_wallet_qr_svg: String,
     /// The `openid-credential-offer://` link.
     pub link: String,
     /// The PIN (transaction code).

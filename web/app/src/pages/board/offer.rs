@@ -51,6 +51,12 @@ fn Offer(o: OfferView) -> impl IntoView {
         <p><a href=o.link.clone() class="button secondary">"Open in a wallet on this device"</a>" "
             <a href=crate::pages::wallet::web_wallet_href(&o.link) class="button secondary" id="open-in-web-wallet">
                 "Open in the medcred web wallet"</a></p>
+        <details class="web-wallet-qr">
+            <summary>"No wallet app? Use the web wallet"</summary>
+            <p class="hint">"The holder scans this with the phone's camera: it opens the offer in the medcred web wallet in the phone's browser."</p>
+            <div class="qr small" role="img" aria-label="QR code of the offer for the web wallet"
+                id="offer-web-wallet-qr" inner_html=o.web_wallet_qr_svg.clone()></div>
+        </details>
         <p><a href=format!("/board/credentials/{}", o.credential_id)>"Back to the credential"</a></p>
     }
 }

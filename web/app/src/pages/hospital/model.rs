@@ -93,6 +93,9 @@ pub struct RequestView {
     pub link: String,
     /// The link as a QR code (SVG markup made by the server); empty once answered.
     pub qr_svg: String,
+    /// The web wallet's address for the request as a QR code (for a phone's camera); empty once
+    /// answered.
+    pub web_wallet_qr_svg: String,
     /// The recorded verification (its id for the URL), once answered.
     pub verification: Option<String>,
     /// Why it failed.

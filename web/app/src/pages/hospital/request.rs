@@ -141,6 +141,12 @@ fn Below(r: RequestView) -> impl IntoView {
                     <p><a href=r.link.clone() class="button secondary" id="open-in-wallet">"Open in a wallet on this device"</a></p>
                     <p><a href=crate::pages::wallet::web_wallet_href(&r.link) class="button secondary" id="open-in-web-wallet">
                         "Open in the medcred web wallet"</a></p>
+                    <details class="web-wallet-qr">
+                        <summary>"No wallet app? Use the web wallet"</summary>
+                        <p class="hint">"Scan this with the phone's camera: it opens the request in the medcred web wallet in the phone's browser."</p>
+                        <div class="qr small" role="img" aria-label="QR code of the request for the web wallet"
+                            id="request-web-wallet-qr" inner_html=r.web_wallet_qr_svg.clone()></div>
+                    </details>
                 </div>
             </div>
             <label for="request-link">"Request link (the QR code's text)"</label>

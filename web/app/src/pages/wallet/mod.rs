@@ -24,6 +24,12 @@ pub fn web_wallet_href(link: &str) -> String {
     }
 }
 
+/// The same as an absolute URL on the deployment at `public_url` (for a QR code a phone's camera
+/// opens in its browser).
+pub fn web_wallet_url(public_url: &str, link: &str) -> String {
+    format!("{}{}", public_url.trim_end_matches('/'), web_wallet_href(link))
+}
+
 /// Run `f` (a wallet step, in the browser) and put what it returns in `task`.
 #[cfg(feature = "hydrate")]
 fn run<F>(task: RwSignal<Task>, cards: RwSignal<Option<Vec<CredentialCard>>>, busy: &str, f: F)

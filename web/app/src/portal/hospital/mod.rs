@@ -279,10 +279,14 @@ async fn request_view(
     who: &SignedIn,
     r: PresentationRequest,
 ) -> Result<RequestView, ServerFnError> {
-    let qr_svg = if r.status == RequestStatus::Pending {
-        crate::qr::svg(&r.authorization_request, 288).map_err(unavailable)?
+    let (qr_svg, web_wallet_qr_svg) = if r.status == RequestStatus::Pending {
+        let web_wallet = crate::pages::wallet::web_wallet_url(h.public_url(), &r.authorization_request);
+        (
+            crate::qr::svg(&r.authorization_request, 288).map_err(unavailable)?,
+            crate::qr::svg(&web_wallet, 200).map_err(unavailable)?,
+        )
     } else {
-        String::new()
+        (String::new(), String::new())
     };
     let result = match &r.verification_id {
         Some(id) => {
@@ -305,6 +309,7 @@ async fn request_view(
         expires: when(r.expires_at),
         link: r.authorization_request,
         qr_svg,
+        web_wallet_qr_svg,
         verification: r.verification_id.as_deref().map(short_id),
         error: r.error,
         result,
