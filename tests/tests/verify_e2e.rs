@@ -228,3 +228,52 @@ async fn a_board_credential_shows_its_domain_linkage() {
     let detail = trust["detail"].as_str().unwrap_or_default();
     assert_eq!(detail, format!("domain linkage: {} verified", server.url), "{trust}");
 }
+
+/// Revoking a suspended credential lifts its suspension too, so the token status list (one value
+/// per entry) and the two bitstrings the ledger commits to still agree: the revoked credential
+/// says revoked, and every other SD-JWT VC on that list keeps verifying (it was "could not check").
+async fn revoking_a_suspended_credential(backend: Backend) {
+    let server = start(backend).await.expect("server");
+    let http = reqwest::Client::new();
+    let mut vcs = Vec::new();
+    for n in 0..2 {
+        let (status, issued) = post(
+            &http,
+            format!("{}/credentials/issue", server.url),
+            Some(&server.admin_token),
+            &json!({"credential": license(n), "options": {"format": "dc+sd-jwt"}}),
+        )
+        .await;
+        assert_eq!(status, 201, "{issued}");
+        vcs.push(issued["verifiableCredential"].clone());
+    }
+    let id = license(0)["id"].as_str().expect("id").to_owned();
+    for action in ["suspend", "revoke"] {
+        let (status, body) = post(
+            &http,
+            format!("{}/boards/e2e/credentials/{id}/status", server.url),
+            Some(&server.admin_token),
+            &json!({"action": action, "reason": "e2e"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{action}: {body}");
+        if action == "revoke" {
+            assert_eq!((&body["revoked"], &body["suspended"]), (&json!(true), &json!(false)), "{body}");
+        }
+    }
+    let (status, result) = verify(&http, &server, &vcs[0]).await;
+    assert_eq!((status, &result["verdict"]), (422, &json!("invalid")), "{result:#}");
+    assert!(result["errors"][0]["message"].as_str().unwrap_or_default().starts_with("revoked"), "{result}");
+    let (status, result) = verify(&http, &server, &vcs[1]).await;
+    assert_eq!((status, &result["verdict"]), (200, &json!("valid")), "the neighbour on the list: {result:#}");
+}
+
+#[tokio::test]
+async fn revoking_a_suspended_credential_keeps_the_list_consistent_sqlite() {
+    revoking_a_suspended_credential(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn revoking_a_suspended_credential_keeps_the_list_consistent_postgres() {
+    revoking_a_suspended_credential(Backend::Postgres).await;
+}

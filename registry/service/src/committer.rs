@@ -278,7 +278,7 @@ async fn apply(issuer: &Issuer, board: &BoardRow, jobs: &[Job]) -> Result<Applie
             outcomes.push(Err(RegistryError::Internal("credential's status index is outside its list".into())));
             continue;
         };
-        let (purpose, value) = match decide(req.action, revoked, suspended) {
+        let first = match decide(req.action, revoked, suspended) {
             Err(why) => {
                 outcomes.push(Err(RegistryError::Conflict { code: "credential_revoked", message: why.into() }));
                 continue;
@@ -289,42 +289,54 @@ async fn apply(issuer: &Issuer, board: &BoardRow, jobs: &[Job]) -> Result<Applie
             }
             Ok(Some(change)) => change,
         };
-        let bits = match purpose {
-            StatusPurpose::Revocation => &mut list.revocation,
-            StatusPurpose::Suspension => &mut list.suspension,
-        };
-        set_bit(bits, req.index, value);
-        dirty.insert(req.list);
-        let leaf_index = base + leaves.len() as u64;
-        let mut row = StatusChangeRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            board_id: board.id.clone(),
-            credential_id: req.credential_id.clone(),
-            purpose: purpose.as_str().to_owned(),
-            value: i64::from(value),
-            reason: req.reason.clone(),
-            actor: req.actor.clone(),
-            at: now,
-            reason_hash: String::new(),
-            leaf_index: leaf_index as i64,
-        };
-        let hash = reason_hash(&row);
-        row.reason_hash = hex::encode(hash);
-        let event = StatusEvent {
-            list: ListId(req.list as u64),
-            purpose,
-            index: req.index,
-            value: u8::from(value),
-            time: now as u64,
-            reason_hash: hash,
-        };
-        leaves.push(event.encode().to_vec());
-        rows.push(row);
-        let (revoked, suspended) = match purpose {
-            StatusPurpose::Revocation => (value, suspended),
-            StatusPurpose::Suspension => (revoked, value),
-        };
-        outcomes.push(Ok(Some((req, revoked, suspended, Some(leaf_index)))));
+        // Revoking a suspended credential also lifts the suspension (its own event): revocation is
+        // final, and the token status list has one value per entry, so both bitstrings must agree
+        // with what that value can say (1 revoked, 2 suspended, never both).
+        let mut changes = vec![first];
+        if req.action == Action::Revoke && suspended {
+            changes.push((StatusPurpose::Suspension, false));
+        }
+        let (mut now_revoked, mut now_suspended) = (revoked, suspended);
+        let mut first_leaf = None;
+        for (purpose, value) in changes {
+            let bits = match purpose {
+                StatusPurpose::Revocation => &mut list.revocation,
+                StatusPurpose::Suspension => &mut list.suspension,
+            };
+            set_bit(bits, req.index, value);
+            dirty.insert(req.list);
+            let leaf_index = base + leaves.len() as u64;
+            first_leaf.get_or_insert(leaf_index);
+            let mut row = StatusChangeRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                board_id: board.id.clone(),
+                credential_id: req.credential_id.clone(),
+                purpose: purpose.as_str().to_owned(),
+                value: i64::from(value),
+                reason: req.reason.clone(),
+                actor: req.actor.clone(),
+                at: now,
+                reason_hash: String::new(),
+                leaf_index: leaf_index as i64,
+            };
+            let hash = reason_hash(&row);
+            row.reason_hash = hex::encode(hash);
+            let event = StatusEvent {
+                list: ListId(req.list as u64),
+                purpose,
+                index: req.index,
+                value: u8::from(value),
+                time: now as u64,
+                reason_hash: hash,
+            };
+            leaves.push(event.encode().to_vec());
+            rows.push(row);
+            match purpose {
+                StatusPurpose::Revocation => now_revoked = value,
+                StatusPurpose::Suspension => now_suspended = value,
+            }
+        }
+        outcomes.push(Ok(Some((req, now_revoked, now_suspended, first_leaf))));
     }
 
     let appended = !leaves.is_empty() || forced;
