@@ -30,6 +30,8 @@ fn check_did(s: &str) {
             url.starts_with("https://") || url.starts_with("http://localhost") || url.starts_with("http://127.0.0.1")
         );
         assert!(url.ends_with("/did.json") && !url.contains("/../"), "{url}");
+        let host = url.split_once("://").and_then(|(_, r)| r.split(['/', ':']).next()).unwrap_or_default();
+        assert!(host.split('.').all(|l| !l.is_empty()), "a document URL with an empty host label: {url}");
     }
 }
 

@@ -19,12 +19,14 @@ pub fn document_url(did: &str) -> Result<String, WalletError> {
     let mut parts = rest.split(':');
     let host = parts.next().unwrap_or_default().replace("%3A", ":").replace("%3a", ":");
     let path: Vec<&str> = parts.collect();
-    let host_ok = !host.is_empty()
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    if !host_ok || path.iter().any(|p| p.is_empty() || p.contains('/') || p.contains('%') || *p == "..") {
+    // A host name of non-empty labels, then an optional decimal port: `did:web:..` became
+    // `https://../.well-known/did.json` (the did fuzz target's document URL assertion caught it).
+    let (name, port) = host.split_once(':').map_or((host.as_str(), None), |(n, p)| (n, Some(p)));
+    let name_ok = name.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    if !name_ok || !port_ok || path.iter().any(|p| p.is_empty() || p.contains('/') || p.contains('%') || *p == "..") {
         return Err(bad(format!("{did:?} is not a well-formed did:web")));
     }
-    let name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
     let scheme = if matches!(name, "localhost" | "127.0.0.1") { "http" } else { "https" };
     let path = if path.is_empty() { ".well-known".to_owned() } else { path.join("/") };
     Ok(format!("{scheme}://{host}/{path}/did.json"))
@@ -67,7 +69,12 @@ mod tests {
             "http://localhost:8443/hospitals/st-mary/did.json"
         );
         assert_eq!(document_url("did:web:h.example:a:b").expect("ok"), "https://h.example/a/b/did.json");
-        for bad in ["did:key:z6Mk", "did:web:", "did:web:h.example:..:x", "did:web:h/x", "did:web:h.example::a"] {
+        // Hosts with empty labels or a bad port (the first caught by fuzz/fuzz_targets/did.rs).
+        let hosts = ["did:web:..", "did:web:a..b", "did:web:.example", "did:web:%3A8443", "did:web:h.example%3Ax"];
+        for bad in ["did:key:z6Mk", "did:web:", "did:web:h.example:..:x", "did:web:h/x", "did:web:h.example::a"]
+            .into_iter()
+            .chain(hosts)
+        {
             assert!(document_url(bad).is_err(), "{bad}");
         }
     }
