@@ -25,6 +25,8 @@ pub(crate) enum Scope {
 pub(crate) enum Kind {
     /// A file or directory path (a non-empty string).
     Path,
+    /// A name (a non-empty string).
+    Name,
     /// `sqlite:…` or `postgres://…`.
     DatabaseUrl,
     /// An `http://` or `https://` URL with a host.
@@ -58,6 +60,7 @@ impl Kind {
     pub(crate) fn expected(self) -> String {
         match self {
             Kind::Path => "a path (a non-empty string)".into(),
+            Kind::Name => "a name (a non-empty string)".into(),
             Kind::DatabaseUrl => "a database URL, \"sqlite://PATH?mode=rwc\" or \"postgres://USER@HOST/DB\"".into(),
             Kind::HttpUrl => "an http:// or https:// URL such as \"https://medcred.example\"".into(),
             Kind::SocketAddr => "an IP address and port such as \"127.0.0.1:8080\" or \"[::]:443\"".into(),
@@ -73,8 +76,8 @@ impl Kind {
     pub(crate) fn check_str(self, s: &str) -> Result<String, String> {
         let expected = || self.expected();
         match self {
-            Kind::Path if s.trim().is_empty() => Err(format!("is empty; expected {}", expected())),
-            Kind::Path => Ok(s.to_owned()),
+            Kind::Path | Kind::Name if s.trim().is_empty() => Err(format!("is empty; expected {}", expected())),
+            Kind::Path | Kind::Name => Ok(s.to_owned()),
             Kind::DatabaseUrl => {
                 let ok = s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://");
                 if ok {
@@ -140,6 +143,8 @@ pub(crate) static KEYS: &[Key] = &[
     key("serve.max_in_flight", "max_in_flight", Scope::Serve, Kind::Count { min: 1, unit: "requests" }),
     key("serve.monitor_every", "monitor_every", Scope::Serve, SECONDS),
     key("serve.site_root", "site_root", Scope::Serve, Kind::Path),
+    key("serve.node_id", "node_id", Scope::Serve, Kind::Name),
+    key("serve.lease_ms", "lease_ms", Scope::Serve, Kind::Count { min: 1, unit: "milliseconds" }),
     key("serve.rate_limits", "rate_limits", Scope::Serve, Kind::RateTable),
     key("tls.cert", "tls_cert", Scope::Serve, Kind::Path),
     key("tls.key", "tls_key", Scope::Serve, Kind::Path),
