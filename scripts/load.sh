@@ -43,7 +43,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start_server() {
   local data=$1 port=$2
   shift 2
-  "$bin" --data-dir "$data" demo --listen "127.0.0.1:$port" --rate-limit verify=off,issue=off,oid4vc=off "$@" \
+  "$bin" --data-dir "$data" demo --listen "127.0.0.1:$port" --rate-limit verify=off,issue=off,status=off,oid4vc=off "$@" \
     >"$work/demo.log" 2>"$work/demo.err" &
   pid=$!
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && return 0; sleep 0.1; done

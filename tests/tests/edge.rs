@@ -109,7 +109,7 @@ async fn rate_limits_headers_request_ids_and_metrics() {
         "medcred_http_requests_total{method=\"POST\",route=\"/credentials/verify\",status=\"200\"} 1",
         "medcred_http_requests_total{method=\"POST\",route=\"/credentials/verify\",status=\"400\"} 2",
         "medcred_http_requests_total{method=\"POST\",route=\"(refused)\",status=\"429\"} 1",
-        "medcred_http_rate_limited_total{limit=\"verify\"} 1",
+        "medcred_http_rate_limited_total{limit=\"verify\",per=\"client\"} 1",
         "medcred_verifications_total{kind=\"credential\",verdict=\"valid\"} 1",
         "medcred_database_up 1",
     ] {

@@ -210,8 +210,11 @@ pub(crate) struct ServeArgs {
     /// `scripts/build-app.sh`). Default: `$MEDCRED_SITE_ROOT`, else `./site`.
     #[arg(long)]
     pub(crate) site_root: Option<String>,
-    /// A per-client rate limit on POSTs, as CLASS=N/s, N/min, N/h or CLASS=off; classes: signin
-    /// (default 30/min), issue (200/s), verify (500/s), oid4vc (50/s). Repeatable.
+    /// A rate limit on POSTs: CLASS=RATE per client address, CLASS.account=RATE per account (API
+    /// token, signed-in person, or the e-mail address a sign-in names); RATE is N/s, N/min, N/h or
+    /// off, and CLASS=off lifts both. Classes (per client / per account): signin (30/min, 10/min),
+    /// issue (200/s, 200/s), status (100/s, 100/s), verify (500/s, 500/s), oid4vc (50/s, none).
+    /// Repeatable.
     #[arg(long = "rate-limit", env = "MEDCRED_RATE_LIMITS", value_delimiter = ',')]
     pub(crate) rate_limits: Vec<crate::edge::LimitSetting>,
     /// Requests answered at once; past this the server answers 503 with Retry-After.

@@ -103,7 +103,10 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
     let hospitals = Hospitals::new(&issuer, verifier.clone(), MonitorSettings::default());
     hospitals.spawn_monitor_leased(options.monitor_every, Some(commits), registry.sequencer().cloned());
     let pages = medcred_app::server::router(
-        AppState::new(verifier.clone()).with_boards(registry).with_hospitals(hospitals.clone()),
+        AppState::new(verifier.clone())
+            .with_boards(registry)
+            .with_hospitals(hospitals.clone())
+            .with_account_limits(edge.account_limits()),
         options.site_root,
     );
     let metrics = Router::new().route("/metrics", get(metrics::handler)).with_state(MetricsState {

@@ -39,6 +39,23 @@ pub(crate) fn provide_csp_nonce() {
     }
 }
 
+/// An account the app asks the per-account rate limits about.
+#[derive(Debug, Clone, Copy)]
+pub enum Account<'a> {
+    /// A signed-in person, by user id.
+    Person(&'a str),
+    /// The e-mail address a sign-in attempt names (whether or not an account has it).
+    Email(&'a str),
+}
+
+/// Per-account rate limits, asked before a signed-in person's request runs and before a
+/// sign-in attempt is checked. The HTTP edge implements it (`medcred_web::edge`) with the same
+/// classes and buckets as its per-client limits; without one nothing is limited per account.
+pub trait AccountLimiter: Send + Sync {
+    /// `None` to go ahead; else the answer to send instead (429 `rate_limited`, `Retry-After`).
+    fn check(&self, method: &axum::http::Method, path: &str, account: Account<'_>) -> Option<axum::response::Response>;
+}
+
 /// What the app's server functions share.
 #[derive(Clone)]
 pub struct AppState {
@@ -54,6 +71,8 @@ pub struct AppState {
     /// The hospitals (presentation requests, verifications, receipts, monitoring), when the
     /// hospital's pages are served.
     pub hospitals: Option<medcred_hospital::Hospitals>,
+    /// Per-account rate limits (people and sign-in e-mail addresses).
+    pub account_limits: Option<Arc<dyn AccountLimiter>>,
 }
 
 impl AppState {
@@ -66,6 +85,7 @@ impl AppState {
             registry: None,
             flash: FlashStore::default(),
             hospitals: None,
+            account_limits: None,
         }
     }
 
@@ -80,6 +100,22 @@ impl AppState {
     pub fn with_hospitals(mut self, hospitals: medcred_hospital::Hospitals) -> Self {
         self.hospitals = Some(hospitals);
         self
+    }
+
+    /// With per-account rate limits.
+    pub fn with_account_limits(mut self, limits: Arc<dyn AccountLimiter>) -> Self {
+        self.account_limits = Some(limits);
+        self
+    }
+
+    /// `None` to go ahead, else the refusal: `account`'s limit for a `method` request to `path`.
+    pub(crate) fn account_limited(
+        &self,
+        method: &axum::http::Method,
+        path: &str,
+        account: Account<'_>,
+    ) -> Option<axum::response::Response> {
+        self.account_limits.as_ref().and_then(|l| l.check(method, path, account))
     }
 
     fn keep(&self, view: VerdictView) -> String {

@@ -15,7 +15,7 @@ use medcred_store::Probe;
 use crate::cli::{ConfigCommand, Global, ServeArgs};
 use crate::config_file::keys::{redact_url, Kind, KEYS};
 use crate::config_file::ConfigFile;
-use crate::edge::{LimitClass, Limits};
+use crate::edge::{LimitClass, Limits, Per};
 
 /// How long `config check` waits for the database.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -104,12 +104,14 @@ impl Effective {
                 let _ = writeln!(out, "\n[{table}]");
             }
             if s.kind == Kind::RateTable {
-                let _ = writeln!(out, "\n[serve.rate_limits] # {}", origin_text(&s.origin));
-                for class in LimitClass::ALL {
-                    let rate = limits.rate(class).map_or("off".into(), |r| r.to_string());
-                    let _ = writeln!(out, "{} = \"{rate}\"", class.name());
+                for (table, per) in [("serve.rate_limits", Per::Client), ("serve.rate_limits.account", Per::Account)] {
+                    let _ = writeln!(out, "\n[{table}] # {}", origin_text(&s.origin));
+                    for class in LimitClass::ALL {
+                        let rate = limits.rate(class, per).map_or("off".into(), |r| r.to_string());
+                        let _ = writeln!(out, "{} = \"{rate}\"", class.name());
+                    }
                 }
-                section = "serve.rate_limits";
+                section = "serve.rate_limits.account";
                 continue;
             }
             let value = match (s.values.as_slice(), s.kind) {

@@ -176,11 +176,14 @@ pub(crate) fn names_in(section: &str) -> String {
     names.join(", ")
 }
 
-/// A `[serve.rate_limits]` entry as the `--rate-limit` value `CLASS=RATE`.
-pub(crate) fn check_rate(class: &str, rate: &str) -> Result<String, String> {
-    let spec = format!("{class}={rate}");
+/// A `[serve.rate_limits]` entry as the `--rate-limit` value `CLASS=RATE` (per client), or one of
+/// `[serve.rate_limits.account]` as `CLASS.account=RATE` (`account` set).
+pub(crate) fn check_rate(class: &str, rate: &str, account: bool) -> Result<String, String> {
+    let spec = if account { format!("{class}.account={rate}") } else { format!("{class}={rate}") };
     spec.parse::<LimitSetting>().map(|_| spec.clone()).map_err(|e| {
-        format!("{e}; expected a class (signin, issue, verify, oid4vc) = \"N/s\", \"N/min\", \"N/h\" or \"off\"")
+        format!(
+            "{e}; expected a class (signin, issue, status, verify, oid4vc) = \"N/s\", \"N/min\", \"N/h\" or \"off\""
+        )
     })
 }
 

@@ -201,10 +201,20 @@ fn check(
         (Kind::RateTable, DeValue::Table(table)) => {
             let mut out = Vec::new();
             let mut ok = true;
-            for (class, rate) in table {
-                let dotted = format!("{}.{}", key.name, class.get_ref());
+            // `CLASS = "RATE"` per client; the `account` table's `CLASS = "RATE"` per account.
+            let account = table.iter().find(|(k, _)| k.get_ref() == "account");
+            let per_account = match account.map(|(_, v)| v.get_ref()) {
+                Some(DeValue::Table(t)) => t.iter().map(|(class, rate)| (class, rate, true)).collect(),
+                _ => Vec::new(),
+            };
+            let per_client = table
+                .iter()
+                .filter(|(k, v)| k.get_ref() != "account" || !matches!(v.get_ref(), DeValue::Table(_)))
+                .map(|(class, rate)| (class, rate, false));
+            for (class, rate, account) in per_client.chain(per_account) {
+                let dotted = format!("{}{}.{}", key.name, if account { ".account" } else { "" }, class.get_ref());
                 let setting = match rate.get_ref() {
-                    DeValue::String(rate) => keys::check_rate(class.get_ref(), rate),
+                    DeValue::String(rate) => keys::check_rate(class.get_ref(), rate, account),
                     other => {
                         Err(format!("is of type {}; expected a rate such as \"30/min\" or \"off\"", other.type_str()))
                     }

@@ -35,6 +35,14 @@ fn values_become_flag_values() {
         values("[serve.rate_limits]\nverify = \"off\"\nsignin = \"5/h\"\n", "rate_limits"),
         ["signin=5/h", "verify=off"]
     );
+    assert_eq!(
+        values(
+            "[serve.rate_limits]\nissue = \"9/s\"\n\n[serve.rate_limits.account]\nsignin = \"3/min\"\n",
+            "rate_limits"
+        ),
+        ["issue=9/s", "signin.account=3/min"]
+    );
+    assert_eq!(values("[serve.rate_limits]\naccount = { status = \"off\" }\n", "rate_limits"), ["status.account=off"]);
     assert_eq!(values("[trust]\nkeys = []\n", "trust_list_keys"), Vec::<String>::new());
 }
 
@@ -52,7 +60,7 @@ fn unknown_keys_are_named_with_their_line() {
     assert_eq!(p[0].key.as_deref(), Some("server"));
     let p = problems("[serve.rate_limits]\nlogin = \"1/s\"\n");
     assert_eq!((p[0].line, p[0].key.as_deref()), (Some(2), Some("serve.rate_limits.login")));
-    assert!(p[0].message.contains("signin, issue, verify, oid4vc"), "{}", p[0].message);
+    assert!(p[0].message.contains("signin, issue, status, verify, oid4vc"), "{}", p[0].message);
 }
 
 #[test]
@@ -67,6 +75,7 @@ fn bad_values_say_which_key_what_and_what_is_expected() {
         ("database_url = \"mysql://u:hunter2@h/db\"\n", 1, "database_url", "postgres://"),
         ("public_url = \"medcred.example\"\n", 1, "public_url", "https://"),
         ("[serve.rate_limits]\nverify = \"10/fortnight\"\n", 2, "serve.rate_limits.verify", "N/min"),
+        ("[serve.rate_limits.account]\nlogin = \"1/s\"\n", 2, "serve.rate_limits.account.login", "status"),
         ("[witness]\npeers = [\"https://w.example\"]\n", 2, "witness.peers[0]", "URL=KEY"),
         ("[trust]\nkeys = [\"z6Mk\", 7]\n", 2, "trust.keys[0]", "Multikey"),
         ("[anchor]\nevery = 0\n", 2, "anchor.every", "at least 1"),

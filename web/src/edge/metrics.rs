@@ -37,7 +37,7 @@ struct Inner {
     requests: Mutex<BTreeMap<(String, String, u16), Series>>,
     in_flight: AtomicU64,
     shed: AtomicU64,
-    limited: Mutex<BTreeMap<&'static str, u64>>,
+    limited: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
 }
 
 impl Metrics {
@@ -68,10 +68,10 @@ impl Metrics {
         self.inner.shed.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// A request refused by the rate limit of `class`.
-    pub(crate) fn limited(&self, class: &'static str) {
+    /// A request refused by the rate limit of `class`, per client or per account (`per`).
+    pub(crate) fn limited(&self, class: &'static str, per: &'static str) {
         if let Ok(mut m) = self.inner.limited.lock() {
-            *m.entry(class).or_default() += 1;
+            *m.entry((class, per)).or_default() += 1;
         }
     }
 
@@ -117,11 +117,13 @@ impl Metrics {
             "Requests refused with 503 at capacity.",
             self.inner.shed.load(Ordering::Relaxed),
         );
-        out.push_str("# HELP medcred_http_rate_limited_total Requests refused with 429, by limit.\n");
+        out.push_str(
+            "# HELP medcred_http_rate_limited_total Requests refused with 429, by limit, per client or per account.\n",
+        );
         out.push_str("# TYPE medcred_http_rate_limited_total counter\n");
         if let Ok(m) = self.inner.limited.lock() {
-            for (class, n) in m.iter() {
-                let _ = writeln!(out, "medcred_http_rate_limited_total{{limit=\"{class}\"}} {n}");
+            for ((class, per), n) in m.iter() {
+                let _ = writeln!(out, "medcred_http_rate_limited_total{{limit=\"{class}\",per=\"{per}\"}} {n}");
             }
         }
         out

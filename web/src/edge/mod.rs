@@ -1,7 +1,8 @@
-//! The HTTP edge around every router: a request id, load shedding at capacity, per-client rate
-//! limits, security headers (with a per-response CSP nonce for the web app's scripts), one log
-//! line and one metrics sample per request. Logs and metrics name the matched route template,
-//! never the raw path or query (which may carry names or license numbers).
+//! The HTTP edge around every router: a request id, load shedding at capacity, rate limits per
+//! client address and per API token (and, through the web app, per signed-in person and per
+//! e-mail address at sign-in), security headers (with a per-response CSP nonce for the web app's
+//! scripts), one log line and one metrics sample per request. Logs and metrics name the matched
+//! route template, never the raw path or query (which may carry names or license numbers).
 
 pub mod headers;
 pub mod metrics;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
@@ -21,7 +22,7 @@ use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 pub use metrics::Metrics;
-pub use rate_limit::{LimitClass, LimitSetting, Limits, RateLimiter};
+pub use rate_limit::{AccountKey, LimitClass, LimitSetting, Limits, Per, RateLimiter, Subject};
 
 /// Requests answered at once before the server sheds with 503 (health, readiness and metrics
 /// are never shed).
@@ -56,6 +57,25 @@ impl Edge {
         }
     }
 
+    /// The per-account limits for the web app to ask (signed-in people, sign-in e-mail
+    /// addresses): the same buckets and metrics as the edge's own.
+    pub fn account_limits(&self) -> Arc<dyn medcred_app::server::AccountLimiter> {
+        Arc::new(AccountLimits { limiter: self.limiter.clone(), metrics: self.metrics.clone() })
+    }
+
+    /// Admit a limited request of `class` from `client`, carrying `headers`: its address's
+    /// bucket, then its API token's, if it carries one. `Err` says which refused and for how long.
+    fn admit(&self, class: LimitClass, client: IpAddr, headers: &HeaderMap) -> Result<(), (Per, Duration)> {
+        let now = Instant::now();
+        self.limiter.check(class, Subject::Client(client), now).map_err(|wait| (Per::Client, wait))?;
+        if let Some(token) = bearer(headers).filter(|_| self.limiter.limits(class, Per::Account)) {
+            self.limiter
+                .check(class, Subject::Account(AccountKey::bearer(token)), now)
+                .map_err(|w| (Per::Account, w))?;
+        }
+        Ok(())
+    }
+
     /// `app` behind the edge.
     pub fn wrap(&self, app: Router) -> Router {
         app.route_layer(axum::middleware::from_fn(label_route))
@@ -69,14 +89,44 @@ impl Default for Edge {
     }
 }
 
-/// Inner layer (runs after routing): remember which route template matched.
+/// Inner layer (runs after routing): remember which route template matched (unless the request
+/// was refused before its handler ran).
 async fn label_route(req: Request, next: Next) -> Response {
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
     let mut res = next.run(req).await;
     if let Some(route) = route {
-        res.extensions_mut().insert(RouteLabel(route));
+        if res.extensions().get::<RouteLabel>().is_none() {
+            res.extensions_mut().insert(RouteLabel(route));
+        }
     }
     res
+}
+
+/// The per-account limits the web app asks ([`medcred_app::server::AccountLimiter`]).
+struct AccountLimits {
+    limiter: RateLimiter,
+    metrics: Metrics,
+}
+
+impl medcred_app::server::AccountLimiter for AccountLimits {
+    fn check(&self, method: &Method, path: &str, account: medcred_app::server::Account<'_>) -> Option<Response> {
+        let class = (*method == Method::POST).then(|| LimitClass::of_post(path)).flatten()?;
+        let key = match account {
+            medcred_app::server::Account::Person(user_id) => AccountKey::user(user_id),
+            medcred_app::server::Account::Email(email) => AccountKey::email(email),
+        };
+        let wait = self.limiter.check(class, Subject::Account(key), Instant::now()).err()?;
+        Some(rate_limited(&self.metrics, class, Per::Account, wait))
+    }
+}
+
+/// The API token a request carries (`Authorization: Bearer …`, as the APIs read it), if any.
+/// Only ever hashed ([`AccountKey::bearer`]).
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 256).then_some(token)
 }
 
 fn is_exempt(path: &str) -> bool {
@@ -99,7 +149,7 @@ fn client_ip(req: &Request) -> IpAddr {
 }
 
 /// A refusal with a machine code, a human message and `Retry-After`.
-/// Counted under the route label `(refused)`: it never reached routing.
+/// Counted under the route label `(refused)`: its handler never ran.
 fn refusal(status: StatusCode, code: &str, message: String, retry_after: Duration) -> Response {
     let secs = retry_after.as_secs_f64().ceil().max(1.0) as u64;
     let mut res = (status, Json(json!({"code": code, "message": message}))).into_response();
@@ -108,6 +158,21 @@ fn refusal(status: StatusCode, code: &str, message: String, retry_after: Duratio
         res.headers_mut().insert(header::RETRY_AFTER, v);
     }
     res
+}
+
+/// 429 `rate_limited`: the limit of `class` per client or per account, counted in the metrics.
+fn rate_limited(metrics: &Metrics, class: LimitClass, per: Per, wait: Duration) -> Response {
+    metrics.limited(class.name(), per.name());
+    let whose = match per {
+        Per::Client => "from this client",
+        Per::Account => "for this account",
+    };
+    refusal(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("Too many {} requests {whose}; try again in a moment.", class.name()),
+        wait,
+    )
 }
 
 /// Outer layer: id, shedding, rate limits, span, headers, log line and metrics.
@@ -131,17 +196,9 @@ async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Respons
             Duration::from_secs(1),
         )
     } else if let Some(class) = (method == Method::POST).then(|| LimitClass::of_post(req.uri().path())).flatten() {
-        match edge.limiter.check(class, client_ip(&req), Instant::now()) {
+        match edge.admit(class, client_ip(&req), req.headers()) {
             Ok(()) => run(&edge, req, next, &id).await,
-            Err(wait) => {
-                edge.metrics.limited(class.name());
-                refusal(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    format!("Too many {} requests from this client; try again in a moment.", class.name()),
-                    wait,
-                )
-            }
+            Err((per, wait)) => rate_limited(&edge.metrics, class, per, wait),
         }
     } else {
         run(&edge, req, next, &id).await
@@ -186,6 +243,50 @@ mod tests {
 
     fn get_req(path: &str) -> Request {
         Request::builder().uri(path).body(Body::empty()).expect("request")
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_as_the_apis_read_them() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, HeaderValue::from_str(v).expect("header"));
+            bearer(&h).map(str::to_owned)
+        };
+        assert_eq!(with("Bearer mcb_abc").as_deref(), Some("mcb_abc"));
+        assert_eq!(with("bearer  mch_abc ").as_deref(), Some("mch_abc"));
+        assert_eq!(with("Basic dXNlcjpwdw=="), None);
+        assert_eq!(with("Bearer "), None);
+        assert_eq!(with(&format!("Bearer {}", "x".repeat(257))), None);
+        assert_eq!(bearer(&HeaderMap::new()), None);
+    }
+
+    #[tokio::test]
+    async fn a_token_is_limited_across_client_addresses() {
+        let app = Router::new().route("/credentials/issue", axum::routing::post(|| async { "issued" }));
+        let settings: Vec<LimitSetting> =
+            ["issue=100/s", "issue.account=2/min"].iter().map(|s| s.parse().expect("setting")).collect();
+        let edge = Edge::new(Limits::with(&settings), 8, false);
+        let app = edge.wrap(app);
+        let issue = |client: &str, token: &str| {
+            let mut req = Request::builder()
+                .method(Method::POST)
+                .uri("/credentials/issue")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("request");
+            let addr: SocketAddr = format!("{client}:4000").parse().expect("address");
+            req.extensions_mut().insert(ConnectInfo(addr));
+            app.clone().oneshot(req)
+        };
+        assert_eq!(issue("10.0.0.1", "mcb_a").await.expect("infallible").status(), StatusCode::OK);
+        assert_eq!(issue("10.0.0.2", "mcb_a").await.expect("infallible").status(), StatusCode::OK);
+        let refused = issue("10.0.0.3", "mcb_a").await.expect("infallible");
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(refused.headers()[header::RETRY_AFTER], "30");
+        assert_eq!(issue("10.0.0.3", "mcb_b").await.expect("infallible").status(), StatusCode::OK);
+        let metrics = edge.metrics.render();
+        assert!(metrics.contains("medcred_http_rate_limited_total{limit=\"issue\",per=\"account\"} 1"), "{metrics}");
+        assert!(!metrics.contains("mcb_a"));
     }
 
     #[tokio::test]

@@ -25,7 +25,7 @@ use axum::Router;
 use leptos::prelude::*;
 
 use crate::auth::{csrf, session, SignedIn};
-use crate::server::AppState;
+use crate::server::{Account, AppState};
 
 pub use issue::license_json;
 
@@ -36,7 +36,7 @@ pub struct Viewer(pub Option<SignedIn>);
 /// The form posts.
 pub fn routes(state: AppState) -> Router {
     Router::new()
-        .route("/session/signin", post(signin::sign_in))
+        .route(signin::SIGN_IN_PATH, post(signin::sign_in))
         .route("/session/signout", post(signin::sign_out))
         .route("/board/actions/issue", post(issue::issue))
         .route("/board/actions/status", post(status::change))
@@ -70,6 +70,12 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         },
         None => None,
     };
+    if let Some(w) = &who {
+        // Each person's posts count against their own limits too, from whichever address.
+        if let Some(refused) = state.account_limited(req.method(), req.uri().path(), Account::Person(&w.user_id)) {
+            return refused;
+        }
+    }
     if who.is_none() && req.method() == Method::GET && is_board_path(req.uri().path()) {
         let target = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/board".into());
         return respond::to_sign_in(&target);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Extension, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::response::Response;
 use axum::Form;
 use medcred_store::OrgKind;
@@ -12,7 +12,10 @@ use medcred_store::OrgKind;
 use super::respond::{self, encode};
 use super::{checked_post, Viewer};
 use crate::auth::{csrf, session, AuthError};
-use crate::server::AppState;
+use crate::server::{Account, AppState};
+
+/// The sign-in form's route.
+pub(crate) const SIGN_IN_PATH: &str = "/session/signin";
 
 /// Where to go after signing in: a path of this site only (`/x`, never `//host` or `/\host`).
 pub(crate) fn safe_next(next: Option<&str>) -> Option<String> {
@@ -42,11 +45,16 @@ pub(super) async fn sign_in(
         tracing::warn!("sign-in refused: not sent from this site");
         return respond::forbidden("This form was not sent from a page of this site.");
     }
+    let email = form.get("email").map(String::as_str).unwrap_or_default();
+    // One account cannot be hammered from many addresses: attempts count against the e-mail
+    // address too (known or not, so the answer tells nothing), on top of the lockout.
+    if let Some(refused) = state.account_limited(&Method::POST, SIGN_IN_PATH, Account::Email(email)) {
+        return refused;
+    }
     let next = safe_next(form.get("next").map(String::as_str));
     if let Some(old) = session::from_headers(&headers) {
         let _ = accounts.sign_out(&old).await;
     }
-    let email = form.get("email").map(String::as_str).unwrap_or_default();
     let password = zeroize::Zeroizing::new(form.get("password").cloned().unwrap_or_default());
     match accounts.sign_in(email, &password).await {
         Ok((token, who)) => {
