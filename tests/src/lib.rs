@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use medcred_issuer::{Issuer, MasterKey, NewBoard, SystemClock};
+use medcred_registry::note::{Cosigner, KeyName};
+use medcred_registry_service::witness::WitnessService;
 use medcred_registry_service::Registry;
 use medcred_store::Db;
 use medcred_verifier::trust::{Accreditation, TrustList};
@@ -55,12 +57,27 @@ pub async fn start_trusted(backend: Backend) -> anyhow::Result<Server> {
 /// [`start_trusted`] behind `edge` (rate limits, in-flight limit) instead of the default one.
 pub async fn start_with_edge(backend: Backend, edge: Edge) -> anyhow::Result<Server> {
     let dir = tempfile::tempdir()?;
-    start_on(fresh(backend, &dir).await?, dir, true, edge).await
+    start_on(fresh(backend, &dir).await?, dir, Roles { trusted: true, witness: false }, edge).await
+}
+
+/// [`start_with_edge`], with every optional role as well: this deployment also witnesses other
+/// logs (`/witness` routes), as `medcred serve --witness` does.
+pub async fn start_all_in_one(backend: Backend, edge: Edge) -> anyhow::Result<Server> {
+    let dir = tempfile::tempdir()?;
+    start_on(fresh(backend, &dir).await?, dir, Roles { trusted: true, witness: true }, edge).await
 }
 
 async fn start_with(backend: Backend, trusted: bool) -> anyhow::Result<Server> {
     let dir = tempfile::tempdir()?;
-    start_on(fresh(backend, &dir).await?, dir, trusted, Edge::default()).await
+    start_on(fresh(backend, &dir).await?, dir, Roles { trusted, witness: false }, Edge::default()).await
+}
+
+/// The optional roles of a test server.
+struct Roles {
+    /// A trust list accrediting the board.
+    trusted: bool,
+    /// The witness routes.
+    witness: bool,
 }
 
 async fn fresh(backend: Backend, dir: &tempfile::TempDir) -> anyhow::Result<Db> {
@@ -89,7 +106,7 @@ fn trust_list(board: &medcred_store::BoardRow) -> TrustList {
     }
 }
 
-async fn start_on(db: Db, dir: tempfile::TempDir, trusted: bool, edge: Edge) -> anyhow::Result<Server> {
+async fn start_on(db: Db, dir: tempfile::TempDir, roles: Roles, edge: Edge) -> anyhow::Result<Server> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let port = listener.local_addr()?.port();
     let url = format!("http://localhost:{port}");
@@ -104,8 +121,16 @@ async fn start_on(db: Db, dir: tempfile::TempDir, trusted: bool, edge: Edge) -> 
         })
         .await?;
     let registry = Registry::new(issuer.clone(), STATUS_LIST_TTL_MS);
-    let trust = trusted.then(|| trust_list(&created.board));
-    let app = app_with(issuer.clone(), registry, AppOptions { trust, edge, ..AppOptions::default() });
+    let trust = roles.trusted.then(|| trust_list(&created.board));
+    let witness = if roles.witness {
+        let name =
+            KeyName::new(format!("localhost:{port}/witness")).map_err(|e| anyhow::anyhow!("witness key name: {e}"))?;
+        let cosigner = Cosigner::new(name, ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng));
+        Some(WitnessService::new(issuer.db().clone(), cosigner, Arc::new(SystemClock)))
+    } else {
+        None
+    };
+    let app = app_with(issuer.clone(), registry, AppOptions { trust, edge, witness, ..AppOptions::default() });
     let task = tokio::spawn(async move {
         if let Err(e) = medcred_web::server::serve(listener, app, None).await {
             eprintln!("server stopped: {e:#}");

@@ -1,12 +1,14 @@
 //! Board staff change a credential's status:
 //! `POST /boards/{slug}/credentials/{id}/status` with `{"action": "revoke" | "suspend" |
-//! "reinstate", "reason": "…"}` (any token of the board), answered after the change committed to
-//! the ledger; `GET` on the same path gives the current status and its history.
+//! "reinstate", "reason": "…"}` (a board admin token, as on the board's pages: an issuer-role
+//! token issues, it does not revoke), answered after the change committed to the ledger; `GET` on
+//! the same path (any token of the board) gives the current status and its history.
 
 use axum::extract::{Path, State};
 use axum::Json;
 use medcred_issuer::api::Caller;
-use medcred_store::{BoardRow, CredentialRow};
+use medcred_issuer::IssuerError;
+use medcred_store::{BoardRow, CredentialRow, Role};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -66,8 +68,11 @@ pub(crate) async fn post_status(
     Path((slug, id)): Path<(String, String)>,
     body: Result<Json<ChangeBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<ChangeOutcome>, RegistryError> {
-    let Json(body) = body.map_err(|e| RegistryError::bad_request("malformed_request", e.body_text()))?;
     let (board, cred) = board_credential(&reg, &caller, &slug, &id).await?;
+    if caller.0.role != Role::Admin {
+        return Err(IssuerError::Forbidden("revoking, suspending or reinstating needs a board admin token").into());
+    }
+    let Json(body) = body.map_err(|e| RegistryError::bad_request("malformed_request", e.body_text()))?;
     let outcome = change(&reg, board, &cred, body.action, body.reason, caller.actor()).await?;
     tracing::info!(credential = %cred.id, action = ?body.action, changed = outcome.changed, "status change");
     Ok(Json(outcome))
