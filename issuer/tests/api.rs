@@ -394,6 +394,31 @@ async fn master_key_rotation_reseals_keys(f: Fixture) {
     assert_eq!(key.verification_method(), format!("{}#key-1", f.did));
 }
 
+async fn concurrent_rotations_each_get_their_own_key(f: Fixture) {
+    // Rotations racing each other: each reads the keys, then writes. Without the board's write
+    // lock taken first, SQLite refused the later upgrade to a write (SQLITE_BUSY) and PostgreSQL
+    // let two rotations pick the same next key id.
+    let board = f.issuer.db().board_by_slug("nj-bon").await.expect("board");
+    let rotations: Vec<_> = (0..8)
+        .map(|_| {
+            let (issuer, board) = (f.issuer.clone(), board.clone());
+            tokio::spawn(async move { issuer.rotate_key(&board).await.map(|k| k.key_id) })
+        })
+        .collect();
+    let mut ids = std::collections::BTreeSet::new();
+    for r in rotations {
+        let id = r.await.expect("task").expect("every rotation succeeds");
+        assert!(ids.insert(id.clone()), "{id} given twice");
+    }
+    let keys = f.issuer.db().keys(&board.id).await.expect("keys");
+    assert_eq!(keys.len(), 9);
+    let active: Vec<_> = keys.iter().filter(|k| k.status == medcred_store::KeyStatus::Active).collect();
+    assert_eq!(active.len(), 1, "one active key");
+    let (s, _) =
+        call(&f.app, "POST", "/credentials/issue", Some(&f.admin), Some(json!({"credential": license("RN-9")}))).await;
+    assert_eq!(s, StatusCode::CREATED, "the board still issues");
+}
+
 macro_rules! both_backends {
     ($($name:ident),*) => {
         mod sqlite { $(
@@ -419,5 +444,6 @@ both_backends!(
     bad_requests_get_typed_errors,
     rotation_keeps_old_credentials_verifying,
     bulk_reports_bad_rows_and_resumes,
-    master_key_rotation_reseals_keys
+    master_key_rotation_reseals_keys,
+    concurrent_rotations_each_get_their_own_key
 );

@@ -43,8 +43,13 @@ impl Tx {
         .map_err(|e| StoreError::from_sqlx(e, "key"))
     }
 
-    /// Every key of the board (inside the transaction, for rotation).
+    /// Every key of the board, read under the board's write lock ([`Tx::lock_board`]) for the
+    /// rest of the transaction: rotation, removal and compromise read the keys and then write
+    /// them, and without the lock a concurrent commit makes SQLite refuse the upgrade from read to
+    /// write (`SQLITE_BUSY`, whatever the busy timeout) and lets two PostgreSQL rotations pick the
+    /// same next key id.
     pub async fn keys_for_update(&mut self, board_id: &str) -> Result<Vec<KeyRow>, StoreError> {
+        self.lock_board(board_id).await?;
         let sql = format!("SELECT {COLUMNS} FROM board_keys WHERE board_id = $1 ORDER BY created_at, key_id");
         let rows = sqlx::query(&sql)
             .bind(board_id)
