@@ -104,6 +104,9 @@ impl Issuer {
                 sealed: stored,
                 loaded: id,
             })),
+            // A read-only database (a replica) with nothing sealed yet: nothing to compare, and
+            // the primary records the id when it first runs.
+            None if self.db().read_only() => Ok(()),
             None => {
                 let mut tx = self.db().begin().await?;
                 tx.put_setting("master_key_id", &id).await?;

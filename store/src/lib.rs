@@ -23,6 +23,7 @@ mod oid4vp;
 mod oid4vp_rows;
 mod probe;
 mod reissue;
+mod schema;
 mod settings;
 mod status;
 mod tokens;

@@ -228,6 +228,12 @@ pub(crate) struct ServeArgs {
     /// lasts unless renewed, in milliseconds; a dead process's roles move to another after it.
     #[arg(long, env = "MEDCRED_LEASE_MS", default_value_t = 15_000)]
     pub(crate) lease_ms: u64,
+    /// Serve a PostgreSQL streaming replica (hot standby) read-only: no migrations (every one this
+    /// binary knows must be applied already), no leases or roles, and every request that would
+    /// write refused with 503 `read_only` before its handler runs (docs/scaling.md). Log heads
+    /// are read every quarter of --lease-ms so revocations the replica replays are seen.
+    #[arg(long, env = "MEDCRED_READ_ONLY", value_parser = clap::builder::BoolishValueParser::new())]
+    pub(crate) read_only: bool,
     #[command(flatten)]
     pub(crate) anchor: AnchorArgs,
 }

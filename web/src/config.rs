@@ -46,8 +46,29 @@ pub(crate) fn public_url(g: &Global, listen: Option<SocketAddr>, tls: bool) -> S
 pub(crate) async fn issuer(g: &Global, public_url: String) -> anyhow::Result<Issuer> {
     let url = database_url(g)?;
     let db = Db::open(&url).await.context("opening the database")?;
-    let master = master_key(&g.data_dir)?;
-    let issuer = Issuer::new(db, master, Arc::new(SystemClock), public_url);
+    let issuer = issuer_over(db, g, public_url)?;
     issuer.check_master_key().await.context("master key does not match the database")?;
     Ok(issuer)
+}
+
+/// Like [`issuer`] over a read-only replica (`serve --read-only`): nothing is migrated; the
+/// schema must be current already, else the error says to run the new version against the
+/// primary first.
+pub(crate) async fn read_only_issuer(g: &Global, public_url: String) -> anyhow::Result<Issuer> {
+    let Some(url) = &g.database_url else {
+        anyhow::bail!(
+            "--read-only needs --database-url (DATABASE_URL) naming a PostgreSQL replica; the default SQLite \
+             database has no replica: serve it read-write"
+        );
+    };
+    let db = Db::open_read_only(url).await.context("opening the replica read-only")?;
+    let issuer = issuer_over(db, g, public_url)?;
+    issuer.check_master_key().await.context("master key does not match the database")?;
+    Ok(issuer)
+}
+
+/// Load the master key and build the issuer service over `db`.
+fn issuer_over(db: Db, g: &Global, public_url: String) -> anyhow::Result<Issuer> {
+    let master = master_key(&g.data_dir)?;
+    Ok(Issuer::new(db, master, Arc::new(SystemClock), public_url))
 }

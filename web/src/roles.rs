@@ -107,6 +107,34 @@ pub(crate) fn sequencer(issuer: &Issuer, args: &ServeArgs) -> anyhow::Result<Seq
     Ok(Sequencer::new(issuer.db().clone(), node, lease))
 }
 
+/// `--read-only` runs no roles: the flags that ask for one are refused rather than ignored.
+pub(crate) fn check_read_only(args: &ServeArgs) -> anyhow::Result<()> {
+    let roles = [
+        (args.witness, "--witness (witness.enabled)"),
+        (!args.witness_peers.iter().all(|p| p.trim().is_empty()), "--witness-peer (witness.peers)"),
+        (args.anchor.anchor_rpc_url.is_some(), "--anchor-rpc-url (anchor.rpc_url)"),
+    ];
+    let asked: Vec<&str> = roles.iter().filter(|(on, _)| *on).map(|(_, flag)| *flag).collect();
+    if !asked.is_empty() {
+        bail!(
+            "--read-only runs no roles (a replica cannot write what they record): drop {}, and give them to a \
+             process on the primary",
+            asked.join(", ")
+        );
+    }
+    head_watch_every(args).map(|_| ())
+}
+
+/// How often a read-only process reads the log heads: a quarter of `--lease-ms`, as often as a
+/// lease loop looks.
+pub(crate) fn head_watch_every(args: &ServeArgs) -> anyhow::Result<Duration> {
+    let lease = Duration::from_millis(args.lease_ms);
+    if lease < MIN_LEASE {
+        bail!("--lease-ms must be at least {}", MIN_LEASE.as_millis());
+    }
+    Ok(lease / 4)
+}
+
 /// Everything the registry needs from the `serve` flags.
 pub(crate) fn registry_options(issuer: &Issuer, args: &ServeArgs) -> anyhow::Result<RegistryOptions> {
     Ok(RegistryOptions {

@@ -89,7 +89,10 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/ready", get(ready))
         .with_state(issuer.clone());
-    let edge = options.edge;
+    // A read-only database (`serve --read-only`, a replica): the edge refuses every request that
+    // would write, and nothing that writes runs in the background.
+    let read_only = issuer.db().read_only();
+    let edge = if read_only { options.edge.read_only() } else { options.edge };
     let generation = registry.clone();
     let generation: Generation = Arc::new(move || generation.generation());
     let commits = registry.subscribe();
@@ -101,7 +104,9 @@ pub fn app_with(issuer: Issuer, registry: Registry, options: AppOptions) -> Rout
         verifier.set_trust_list(list);
     }
     let hospitals = Hospitals::new(&issuer, verifier.clone(), MonitorSettings::default());
-    hospitals.spawn_monitor_leased(options.monitor_every, Some(commits), registry.sequencer().cloned());
+    if !read_only {
+        hospitals.spawn_monitor_leased(options.monitor_every, Some(commits), registry.sequencer().cloned());
+    }
     let pages = medcred_app::server::router(
         AppState::new(verifier.clone())
             .with_boards(registry)
@@ -147,15 +152,18 @@ pub fn verifier_for(issuer: &Issuer, documents: Router, generation: Generation) 
 /// this is reported down at once rather than after the pool's acquire timeout.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// `GET /ready`: 200 when the database answers, else 503 with a code; `mode` says whether this
+/// process writes (`read-write`) or serves a replica (`read-only`).
 async fn ready(State(issuer): State<Issuer>) -> (StatusCode, Json<serde_json::Value>) {
+    let mode = if issuer.db().read_only() { "read-only" } else { "read-write" };
     let (why, code) = match tokio::time::timeout(READY_TIMEOUT, issuer.db().ping()).await {
-        Ok(Ok(())) => return (StatusCode::OK, Json(json!({"status": "ready"}))),
+        Ok(Ok(())) => return (StatusCode::OK, Json(json!({"status": "ready", "mode": mode}))),
         Ok(Err(e @ medcred_store::StoreError::Full(_))) => (e.to_string(), "storage_full"),
         Ok(Err(e)) => (e.to_string(), "database_unavailable"),
         Err(_) => (format!("no answer within {READY_TIMEOUT:?}"), "database_unavailable"),
     };
     tracing::warn!(error = %why, "not ready");
-    (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "code": code})))
+    (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "code": code, "mode": mode})))
 }
 
 /// TLS material: PEM certificate chain and private key files.

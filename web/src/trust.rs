@@ -36,9 +36,13 @@ pub(crate) async fn load(issuer: &Issuer, file: &Path, keys: &[String]) -> anyho
     let held = db.setting(SEQUENCE_SETTING).await?.and_then(|s| s.parse::<u64>().ok());
     let list = TrustList::from_signed(&jws, &keys, issuer.clock().now(), held)
         .with_context(|| format!("the trust list {}", file.display()))?;
-    let mut tx = db.begin().await?;
-    tx.put_setting(SEQUENCE_SETTING, &list.sequence.to_string()).await?;
-    tx.commit().await?;
+    // A read-only process (a replica) checks against the sequence held and records nothing: the
+    // primary's processes record what they accept.
+    if !db.read_only() {
+        let mut tx = db.begin().await?;
+        tx.put_setting(SEQUENCE_SETTING, &list.sequence.to_string()).await?;
+        tx.commit().await?;
+    }
     Ok(list)
 }
 

@@ -1,7 +1,8 @@
 //! Fault: PostgreSQL goes away under a running `medcred serve` and comes back.
 //!
-//! The test runs its own throwaway cluster (initdb into a temporary directory, a free loopback
-//! port, trust auth; as the `postgres` user when run as root) — never the shared server on :5432.
+//! The test runs its own throwaway cluster (`common::pg`: initdb into a temporary directory, a
+//! free loopback port, trust auth; as the `postgres` user when run as root) — never the shared
+//! server on :5432.
 //! While the cluster is down, writes and database reads answer 503 `database_unavailable` with
 //! `Retry-After` (never a 500), `/ready` says not ready within its own timeout, and `/health`
 //! still answers. When the cluster is back the same server process recovers by itself (the pool
@@ -11,131 +12,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::pg::Cluster;
 use common::{eventually, free_port, get_status, issue, run_ok, set_status, Server};
 use medcred_registry::checkpoint::VerifiedCheckpoint;
 use medcred_registry::merkle::{verify_consistency, Hash};
 use medcred_registry::note::VerifierKey;
 use serde_json::Value;
-
-/// A PostgreSQL cluster of its own in a temporary directory; stopped (immediate) when dropped.
-struct Cluster {
-    _dir: tempfile::TempDir,
-    data: PathBuf,
-    bin: PathBuf,
-    port: u16,
-    sockets: PathBuf,
-    as_postgres: bool,
-}
-
-/// The newest installed PostgreSQL's binaries.
-fn pg_bin() -> PathBuf {
-    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .expect("PostgreSQL is installed under /usr/lib/postgresql")
-        .filter_map(|e| {
-            let e = e.ok()?;
-            Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin")))
-        })
-        .filter(|(_, bin)| bin.join("initdb").exists())
-        .collect();
-    versions.sort();
-    versions.pop().expect("an initdb under /usr/lib/postgresql/*/bin").1
-}
-
-fn running_as_root() -> bool {
-    let out = Command::new("id").arg("-u").output().expect("id -u");
-    String::from_utf8_lossy(&out.stdout).trim() == "0"
-}
-
-impl Cluster {
-    fn init() -> Cluster {
-        let dir = tempfile::tempdir().unwrap();
-        let as_postgres = running_as_root();
-        if as_postgres {
-            // initdb refuses to run as root: the cluster belongs to `postgres`.
-            let ok = Command::new("chown").args(["-R", "postgres:"]).arg(dir.path()).status().unwrap();
-            assert!(ok.success(), "chown the cluster's directory to postgres");
-        }
-        let sockets = dir.path().join("sockets");
-        std::fs::create_dir(&sockets).unwrap();
-        if as_postgres {
-            assert!(Command::new("chown").args(["postgres:"]).arg(&sockets).status().unwrap().success());
-        }
-        let cluster = Cluster {
-            data: dir.path().join("pg"),
-            bin: pg_bin(),
-            port: free_port("127.0.0.1"),
-            sockets,
-            as_postgres,
-            _dir: dir,
-        };
-        let mut initdb = cluster.tool("initdb");
-        initdb.arg("-D").arg(&cluster.data).args(["-A", "trust", "-U", "postgres", "--no-sync"]);
-        cluster.run(initdb, "initdb");
-        cluster
-    }
-
-    /// `bin/NAME`, run as `postgres` when the test runs as root.
-    fn tool(&self, name: &str) -> Command {
-        let path = self.bin.join(name);
-        let mut c = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(path);
-            c
-        } else {
-            Command::new(path)
-        };
-        c.stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, mut c: Command, what: &str) {
-        let out = c.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert!(
-            out.status.success(),
-            "{what} failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn pg_ctl(&self, args: &[&str]) -> Command {
-        let mut c = self.tool("pg_ctl");
-        c.arg("-D").arg(&self.data).args(args);
-        c
-    }
-
-    /// Start and wait until it accepts connections.
-    fn start(&self) {
-        let options = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c fsync=off",
-            self.port,
-            self.sockets.display()
-        );
-        let log = self.data.join("server.log");
-        let mut c = self.pg_ctl(&["-w", "-t", "30", "-o", &options, "-l"]);
-        c.arg(&log).arg("start");
-        self.run(c, "pg_ctl start");
-    }
-
-    /// Stop, disconnecting every client (`-m fast`).
-    fn stop(&self) {
-        self.run(self.pg_ctl(&["-w", "-t", "30", "-m", "fast", "stop"]), "pg_ctl stop");
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = self.pg_ctl(&["-m", "immediate", "stop"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
-    }
-}
 
 /// Answered 503 with `database_unavailable` and a `Retry-After`, in bounded time.
 async fn assert_database_unavailable(what: &str, sent: reqwest::RequestBuilder) {

@@ -24,6 +24,10 @@ pub const MAX_BATCH: usize = 4096;
 /// Longest reason kept.
 pub const MAX_REASON: usize = 1000;
 
+/// What a read-only process answers for a status change or a new snapshot.
+const READ_ONLY: &str =
+    "this process serves a read-only replica; status changes and new ledger entries go to the primary";
+
 /// What board staff do to a credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -89,6 +93,8 @@ impl Job {
 pub struct Committer {
     queue: mpsc::Sender<Job>,
     generation: Arc<watch::Sender<u64>>,
+    /// Over a read-only database (a replica): every job is refused before it is queued.
+    read_only: bool,
 }
 
 impl Committer {
@@ -97,8 +103,9 @@ impl Committer {
     pub fn start(issuer: Issuer, committed: Option<mpsc::UnboundedSender<BoardRow>>) -> Committer {
         let (queue, rx) = mpsc::channel(MAX_BATCH * 4);
         let generation = Arc::new(watch::Sender::new(0));
+        let read_only = issuer.db().read_only();
         tokio::spawn(run(issuer, rx, committed, generation.clone()));
-        Committer { queue, generation }
+        Committer { queue, generation, read_only }
     }
 
     /// How many batches this committer has committed: it moves before any caller of a batch is
@@ -126,6 +133,9 @@ impl Committer {
         job: Job,
         rx: oneshot::Receiver<Result<ChangeOutcome, RegistryError>>,
     ) -> Result<ChangeOutcome, RegistryError> {
+        if self.read_only {
+            return Err(RegistryError::ReadOnly(READ_ONLY.into()));
+        }
         self.queue.send(job).await.map_err(|_| RegistryError::Unavailable("committer stopped".into()))?;
         rx.await.map_err(|_| RegistryError::Unavailable("committer stopped before answering".into()))?
     }

@@ -46,6 +46,10 @@ pub enum RegistryError {
     /// The message is safe to show (no RPC URL path or key).
     #[error("anchoring failed: {0}")]
     Chain(String),
+    /// This process serves a read-only replica (`medcred serve --read-only`): the operation would
+    /// write. The message says what to send to the primary instead.
+    #[error("read-only: {0}")]
+    ReadOnly(String),
     /// A bug or corrupt stored data.
     #[error("internal: {0}")]
     Internal(String),
@@ -79,6 +83,7 @@ impl RegistryError {
             RegistryError::DatabaseUnavailable(why) => RegistryError::DatabaseUnavailable(why.clone()),
             RegistryError::StorageFull(why) => RegistryError::StorageFull(why.clone()),
             RegistryError::Chain(why) => RegistryError::Chain(why.clone()),
+            RegistryError::ReadOnly(why) => RegistryError::ReadOnly(why.clone()),
             RegistryError::Issuer(IssuerError::Store(StoreError::Unavailable(why))) => {
                 RegistryError::DatabaseUnavailable(why.clone())
             }
@@ -117,6 +122,15 @@ impl IntoResponse for RegistryError {
             RegistryError::Chain(why) => {
                 tracing::warn!(error = %why, "anchoring failed");
                 (StatusCode::SERVICE_UNAVAILABLE, "chain_unavailable", format!("{why}; the periodic round retries"))
+            }
+            // Not a fault: this process cannot write, and retrying here will not help (no
+            // Retry-After below); the client goes to the primary.
+            RegistryError::ReadOnly(why) => {
+                let mut resp = (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"code": "read_only", "message": why})))
+                    .into_response();
+                resp.headers_mut()
+                    .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+                return resp;
             }
             RegistryError::Internal(why) => {
                 tracing::error!(error = %why, "registry error");

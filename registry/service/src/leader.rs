@@ -5,8 +5,13 @@
 //! generation (its verifier drops what it cached of the lists; hospital monitoring looks again),
 //! and a board this process leads is handed to cosigning when its log grew or its lease was just
 //! taken over, so no checkpoint waits for its own process's next batch to be cosigned.
+//!
+//! A read-only process (`medcred serve --read-only`, over a replica) takes no leases: its
+//! [`watch_loop`] only reads the log heads and moves the generation the same way, so a revocation
+//! the replica has replayed is seen by the next verification there.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use medcred_issuer::sequencer::{board_lease, ANCHORING_LEASE, MONITOR_LEASE};
 use medcred_issuer::{Issuer, Sequencer};
@@ -24,7 +29,7 @@ pub(crate) async fn lead_loop(
     cosign: Option<mpsc::UnboundedSender<BoardRow>>,
     anchoring: bool,
 ) {
-    let mut heads: BTreeMap<String, i64> = BTreeMap::new();
+    let mut heads = Heads::default();
     let mut tick = tokio::time::interval(seq.renew_every());
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -45,13 +50,7 @@ pub(crate) async fn lead_loop(
                 continue;
             }
         };
-        let sizes: BTreeMap<String, i64> = match issuer.db().ledger_logs().await {
-            Ok(logs) => logs.into_iter().map(|l| (l.board_id, l.size)).collect(),
-            Err(e) => {
-                tracing::warn!(error = %e, "lease round: reading the log heads failed; retrying");
-                continue;
-            }
-        };
+        let Some(sizes) = log_sizes(&issuer, "lease round").await else { continue };
         let mut moved = false;
         for board in boards {
             let name = board_lease(&board.id);
@@ -64,8 +63,7 @@ pub(crate) async fn lead_loop(
                 }
             };
             let Some(&size) = sizes.get(&board.id) else { continue };
-            let before = heads.insert(board.id.clone(), size);
-            let grew = before.is_some_and(|b| b != size);
+            let grew = heads.moved(&board.id, size);
             moved |= grew;
             if leads && (grew || !led_before) {
                 if let Some(tx) = &cosign {
@@ -76,5 +74,62 @@ pub(crate) async fn lead_loop(
         if moved {
             committer.bump();
         }
+    }
+}
+
+/// Run forever (spawn it), every `every`: read every board's log head (read-only queries) and move
+/// the committer's generation when one moved, as [`lead_loop`] does, with no leases.
+pub(crate) async fn watch_loop(issuer: Issuer, committer: Committer, every: Duration) {
+    let mut heads = Heads::default();
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(sizes) = log_sizes(&issuer, "head watch").await else { continue };
+        let mut moved = false;
+        for (board, size) in sizes {
+            moved |= heads.moved(&board, size);
+        }
+        if moved {
+            committer.bump();
+        }
+    }
+}
+
+/// Every board's log size (by board id); `None` (logged) when the database did not answer.
+async fn log_sizes(issuer: &Issuer, round: &str) -> Option<BTreeMap<String, i64>> {
+    match issuer.db().ledger_logs().await {
+        Ok(logs) => Some(logs.into_iter().map(|l| (l.board_id, l.size)).collect()),
+        Err(e) => {
+            tracing::warn!(error = %e, round, "reading the log heads failed; retrying");
+            None
+        }
+    }
+}
+
+/// The log sizes seen at the last look.
+#[derive(Debug, Default)]
+struct Heads(BTreeMap<String, i64>);
+
+impl Heads {
+    /// Record `size` for `board`: whether it moved since the last look (the first look at a board
+    /// is not a move: there was nothing cached of it to drop).
+    fn moved(&mut self, board: &str, size: i64) -> bool {
+        self.0.insert(board.to_owned(), size).is_some_and(|before| before != size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Heads;
+
+    #[test]
+    fn a_head_moves_when_its_size_changes_after_the_first_look() {
+        let mut heads = Heads::default();
+        assert!(!heads.moved("a", 2), "the first look");
+        assert!(!heads.moved("a", 2));
+        assert!(heads.moved("a", 5));
+        assert!(!heads.moved("b", 1), "another board's first look");
+        assert!(!heads.moved("a", 5));
     }
 }

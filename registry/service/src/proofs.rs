@@ -40,7 +40,8 @@ pub(crate) const SNAPSHOT_REFRESH_SECS: u64 = 3600;
 
 /// The proof for `row`'s `purpose` bitstring against the latest checkpoint, appending a snapshot
 /// first if no snapshot covers the list yet (a list opened since the last status change) or the
-/// newest is older than [`SNAPSHOT_REFRESH_SECS`].
+/// newest is older than [`SNAPSHOT_REFRESH_SECS`] (not on a read-only database: there a list no
+/// snapshot covers is a 503 `read_only`, and an old snapshot is proven as it is).
 async fn prove(
     reg: &Registry,
     board: &BoardRow,
@@ -60,7 +61,10 @@ async fn prove(
             return Err(internal("the last leaf of a checkpoint is not a snapshot"));
         };
         let now = u64::try_from(reg.issuer().clock().now().timestamp()).unwrap_or(0);
-        if now.saturating_sub(snapshot.time()) > SNAPSHOT_REFRESH_SECS && attempt == 0 {
+        // A read-only process (a replica) cannot append: it proves against the newest snapshot
+        // there is, and the verifier judges its age by its own freshness policy.
+        let refresh = attempt == 0 && !db.read_only();
+        if now.saturating_sub(snapshot.time()) > SNAPSHOT_REFRESH_SECS && refresh {
             reg.committer().snapshot(board.clone()).await?;
             continue;
         }

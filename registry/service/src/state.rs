@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use crate::anchoring::{anchor_loop, AnchorSettings, Anchorer};
 use crate::committer::Committer;
 use crate::cosign::{collect, KnownSizes, WitnessPeer};
-use crate::leader::lead_loop;
+use crate::leader::{lead_loop, watch_loop};
 
 /// Signed lists kept in memory; the cache is cleared when it grows past this.
 const MAX_CACHED_LISTS: usize = 4096;
@@ -93,6 +93,23 @@ impl Registry {
         }
         let lists = Mutex::new(HashMap::new());
         Registry { inner: Arc::new(Inner { issuer, committer, anchorer, sequencer, ttl_ms, lists }) }
+    }
+
+    /// A registry over a read-only database (`medcred serve --read-only` over a PostgreSQL hot
+    /// standby): no leases, cosigning or anchoring; its committer refuses every change
+    /// ([`RegistryError::ReadOnly`](crate::RegistryError::ReadOnly)); every `head_every` it
+    /// reads the log heads and moves [`Registry::generation`] when one moved, so what the verifier
+    /// cached of this deployment's lists is dropped once the replica replays a batch.
+    pub fn read_only(issuer: Issuer, ttl_ms: u64, head_every: Duration) -> Registry {
+        let committer = Committer::start(issuer.clone(), None);
+        tokio::spawn(watch_loop(issuer.clone(), committer.clone(), head_every));
+        let lists = Mutex::new(HashMap::new());
+        Registry { inner: Arc::new(Inner { issuer, committer, anchorer: None, sequencer: None, ttl_ms, lists }) }
+    }
+
+    /// Whether this registry is over a read-only database ([`Registry::read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.inner.issuer.db().read_only()
     }
 
     /// This process's leases, when it shares its database with other `medcred serve` processes.

@@ -176,6 +176,14 @@ async fn check(g: &Global, args: &ServeArgs, effective: &Effective) -> anyhow::R
         outcome(format!("data directory {}", g.data_dir.display()), data_dir_writable(&g.data_dir)),
     ];
     let probe = match database {
+        _ if args.read_only => {
+            let result = read_only_database(g).await;
+            outcomes.push(outcome(format!("database {database_url} (read-only)"), result));
+            match &g.database_url {
+                Some(url) => medcred_store::probe(url, DATABASE_TIMEOUT).await.ok(),
+                None => None,
+            }
+        }
         Database::NotYet(path) => {
             outcomes.push(outcome(
                 format!("database {database_url}"),
@@ -230,11 +238,29 @@ fn values(args: &ServeArgs) -> anyhow::Result<String> {
     if let Err(e) = crate::roles::witness_peers(&args.witness_peers) {
         problems.push(e.to_string());
     }
+    if args.read_only {
+        if let Err(e) = crate::roles::check_read_only(args) {
+            problems.push(e.to_string());
+        }
+    }
     if problems.is_empty() {
         Ok(format!("listen {}, max in flight {}", args.listen, args.max_in_flight))
     } else {
         anyhow::bail!(problems.join("; "))
     }
+}
+
+/// `serve --read-only`'s database: a PostgreSQL URL whose schema has every migration this binary
+/// knows (opened without migrating, as serve opens it).
+async fn read_only_database(g: &Global) -> anyhow::Result<String> {
+    let Some(url) = &g.database_url else {
+        anyhow::bail!("--read-only needs --database-url (DATABASE_URL) naming a PostgreSQL replica")
+    };
+    let db = tokio::time::timeout(DATABASE_TIMEOUT, medcred_store::Db::open_read_only(url))
+        .await
+        .map_err(|_| anyhow::anyhow!("no answer within {} s", DATABASE_TIMEOUT.as_secs()))??;
+    db.close().await;
+    Ok("reachable, every migration of this binary applied (nothing migrated)".into())
 }
 
 enum Database {

@@ -92,6 +92,9 @@ fn self_signed(dir: &std::path::Path) -> anyhow::Result<Tls> {
 }
 
 pub(crate) async fn run(g: &Global, mut args: ServeArgs) -> anyhow::Result<()> {
+    if args.read_only {
+        anyhow::bail!("the demo seeds its database: run `medcred serve --read-only` against a replica instead");
+    }
     let tls = if args.self_signed {
         std::fs::create_dir_all(&g.data_dir)?;
         Some(self_signed(&g.data_dir)?)

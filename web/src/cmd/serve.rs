@@ -12,7 +12,7 @@ use medcred_registry_service::Registry;
 use crate::config;
 use crate::edge::{Edge, Limits};
 use crate::roles;
-use crate::server::{self, Tls};
+use crate::server::{self, Tls, STATUS_LIST_TTL_MS};
 
 /// Bind `args.listen` (before anything else, so port 0 resolves) and return the listener with the
 /// public URL it implies.
@@ -39,8 +39,15 @@ pub(crate) fn tls_of(args: &ServeArgs) -> anyhow::Result<Option<Tls>> {
 
 pub(crate) async fn run(g: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let tls = tls_of(&args)?;
+    if args.read_only {
+        roles::check_read_only(&args)?;
+    }
     let (listener, public_url) = bind(g, &args, tls.is_some())?;
-    let issuer = config::issuer(g, public_url.clone()).await?;
+    let issuer = if args.read_only {
+        config::read_only_issuer(g, public_url.clone()).await?
+    } else {
+        config::issuer(g, public_url.clone()).await?
+    };
     let (app, sequencer) = app_for(&issuer, g, &args).await?;
     println!("medcred listening on {} (public URL {public_url})", listener.local_addr()?);
     let db = issuer.db().clone();
@@ -66,10 +73,16 @@ pub(crate) async fn app_for(
     if let Some(t) = &trust {
         println!("trust list: {} accredited issuer(s), sequence {}, signed by {}", t.entries.len(), t.sequence, t.iss);
     }
-    let options = roles::registry_options(issuer, args)?;
-    let witness = roles::witness_service(issuer, &g.data_dir, args)?;
-    let (peers, anchoring) = (options.peers.len(), options.anchor.is_some());
-    let registry = Registry::start(issuer.clone(), options);
+    let (registry, witness) = if issuer.db().read_only() {
+        println!("read-only: serving a replica; requests that would write are refused (503 read_only)");
+        (Registry::read_only(issuer.clone(), STATUS_LIST_TTL_MS, roles::head_watch_every(args)?), None)
+    } else {
+        let options = roles::registry_options(issuer, args)?;
+        let witness = roles::witness_service(issuer, &g.data_dir, args)?;
+        let (peers, anchoring) = (options.peers.len(), options.anchor.is_some());
+        tracing::info!(witness = witness.is_some(), peers, anchoring, "registry roles");
+        (Registry::start(issuer.clone(), options), witness)
+    };
     let sequencer = registry.sequencer().cloned();
     if let Some(s) = &sequencer {
         println!("node id: {} (role leases of {} ms)", s.node_id(), s.lease().as_millis());
@@ -77,7 +90,6 @@ pub(crate) async fn app_for(
     if let Some(w) = &witness {
         println!("witness key: {}", w.verifier_key());
     }
-    tracing::info!(witness = witness.is_some(), peers, anchoring, "registry roles");
     let monitor_every = std::time::Duration::from_secs(args.monitor_every.max(1));
     let site_root = args.site_root.clone().unwrap_or_else(server::default_site_root);
     let tls = args.tls_cert.is_some() || args.self_signed;

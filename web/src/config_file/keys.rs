@@ -145,6 +145,7 @@ pub(crate) static KEYS: &[Key] = &[
     key("serve.site_root", "site_root", Scope::Serve, Kind::Path),
     key("serve.node_id", "node_id", Scope::Serve, Kind::Name),
     key("serve.lease_ms", "lease_ms", Scope::Serve, Kind::Count { min: 1, unit: "milliseconds" }),
+    key("serve.read_only", "read_only", Scope::Serve, Kind::Bool),
     key("serve.rate_limits", "rate_limits", Scope::Serve, Kind::RateTable),
     key("tls.cert", "tls_cert", Scope::Serve, Kind::Path),
     key("tls.key", "tls_key", Scope::Serve, Kind::Path),

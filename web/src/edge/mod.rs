@@ -1,4 +1,5 @@
-//! The HTTP edge around every router: a request id, load shedding at capacity, rate limits per
+//! The HTTP edge around every router: a request id, writes refused in a read-only process
+//! (`read_only`), load shedding at capacity, rate limits per
 //! client address and per API token (and, through the web app, per signed-in person and per
 //! e-mail address at sign-in), security headers (with a per-response CSP nonce for the web app's
 //! scripts), one log line and one metrics sample per request. Logs and metrics name the matched
@@ -7,6 +8,7 @@
 pub mod headers;
 pub mod metrics;
 pub mod rate_limit;
+mod read_only;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -44,6 +46,8 @@ pub struct Edge {
     limiter: RateLimiter,
     in_flight: Arc<Semaphore>,
     tls: bool,
+    /// Refuse every request that would write (`serve --read-only`, [`read_only`]).
+    read_only: bool,
 }
 
 impl Edge {
@@ -54,7 +58,20 @@ impl Edge {
             limiter: RateLimiter::new(limits),
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
             tls,
+            read_only: false,
         }
+    }
+
+    /// This edge refusing, before any handler runs, every request that would write: 503
+    /// `read_only` (a process over a read-only replica).
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    /// Whether this edge refuses writes.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The per-account limits for the web app to ask (signed-in people, sign-in e-mail
@@ -186,7 +203,14 @@ async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Respons
     req.extensions_mut().insert(medcred_app::server::CspNonce(nonce.clone()));
 
     let permit = if exempt { None } else { edge.in_flight.clone().try_acquire_owned().ok() };
-    let res = if !exempt && permit.is_none() {
+    // A write refused by a read-only process is the client's routing, not a fault here: logged
+    // as a plain request line, not a server error.
+    let refused_write = edge.read_only && !read_only::allows(&method, req.uri().path());
+    let res = if refused_write {
+        let mut refused = read_only::refusal();
+        refused.extensions_mut().insert(RouteLabel("(refused)".into()));
+        refused
+    } else if !exempt && permit.is_none() {
         edge.metrics.shed();
         tracing::warn!(request_id = %id, "at capacity: request shed");
         refusal(
@@ -214,7 +238,7 @@ async fn edge(State(edge): State<Edge>, mut req: Request, next: Next) -> Respons
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", v);
     }
-    if status.is_server_error() {
+    if status.is_server_error() && !refused_write {
         tracing::warn!(request_id = %id, %method, route, status = status.as_u16(), ms = elapsed.as_millis() as u64, "request");
     } else if !exempt {
         tracing::info!(request_id = %id, %method, route, status = status.as_u16(), ms = elapsed.as_millis() as u64, "request");

@@ -7,6 +7,8 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
+pub(crate) mod pg;
+
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_medcred");
 
 /// A command line for `medcred --data-dir DATA …` with a clean environment and `public_url`.
@@ -71,6 +73,8 @@ pub(crate) struct Server {
     pub(crate) child: Child,
     /// `http://ip:port`, where it listens.
     pub(crate) url: String,
+    /// What it wrote to stderr (its log), when started with [`Server::spawn_logged`].
+    pub(crate) log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -83,8 +87,31 @@ impl Server {
 
     /// Run `cmd` (a `medcred serve` command line, perhaps wrapped, e.g. in `sh -c`) and wait until
     /// it prints that it listens.
-    pub(crate) fn spawn(mut cmd: Command, listen: &str) -> Server {
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn medcred serve");
+    pub(crate) fn spawn(cmd: Command, listen: &str) -> Server {
+        Server::spawn_with(cmd, listen, false)
+    }
+
+    /// Like [`Server::spawn`], keeping its stderr (the log) in [`Server::log`] as well as
+    /// passing it on to the test's stderr.
+    pub(crate) fn spawn_logged(cmd: Command, listen: &str) -> Server {
+        Server::spawn_with(cmd, listen, true)
+    }
+
+    fn spawn_with(mut cmd: Command, listen: &str, logged: bool) -> Server {
+        let stderr = if logged { Stdio::piped() } else { Stdio::inherit() };
+        let mut child = cmd.stdout(Stdio::piped()).stderr(stderr).spawn().expect("spawn medcred serve");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        if let Some(err) = child.stderr.take() {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(err).lines().map_while(Result::ok) {
+                    eprintln!("{line}");
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut url = None;
         for line in lines.by_ref() {
@@ -97,7 +124,7 @@ impl Server {
         // Keep draining so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         let url = url.unwrap_or_else(|| panic!("medcred serve on {listen} exited before listening"));
-        Server { child, url }
+        Server { child, url, log }
     }
 
     /// SIGKILL, no goodbye.

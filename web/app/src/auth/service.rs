@@ -291,7 +291,10 @@ impl Accounts {
         };
         let now = self.now();
         if !session::is_live(s.created_at, s.last_seen_at, s.expires_at, now) {
-            db.delete_session(&hash).await?;
+            // A read-only process (a replica) leaves the row to the primary's next look.
+            if !db.read_only() {
+                db.delete_session(&hash).await?;
+            }
             return Ok(None);
         }
         let user = match db.user(&s.user_id).await {
@@ -299,7 +302,7 @@ impl Accounts {
             Err(StoreError::NotFound(_)) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
-        if now - s.last_seen_at >= TOUCH_EVERY_SECS {
+        if now - s.last_seen_at >= TOUCH_EVERY_SECS && !db.read_only() {
             db.touch_session(&hash, now).await?;
         }
         let org = self.org_by_id(user.org_kind, &user.org_id).await?;
