@@ -142,6 +142,10 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_default() {
     let out = check(&[], &with_env);
     assert!(line(&out, "listen").ends_with("\"127.0.0.1:7002\" # environment MEDCRED_LISTEN"), "{out}");
     assert!(line(&out, "enabled").ends_with("false # environment MEDCRED_WITNESS"), "{out}");
+    // A flag the environment sets as 1 reads back as a TOML boolean (the check itself then
+    // refuses read-only over SQLite).
+    let out = check(&[], &[with_file[0], ("MEDCRED_READ_ONLY", "1")]);
+    assert!(line(&out, "read_only").ends_with("true # environment MEDCRED_READ_ONLY"), "{out}");
 
     let out = check(&["--listen", "127.0.0.1:7003"], &with_env);
     assert!(line(&out, "listen").ends_with("\"127.0.0.1:7003\" # flag"), "{out}");

@@ -122,13 +122,23 @@ impl Effective {
                 (values, kind) if kind.is_list() => {
                     format!("[{}]", values.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", "))
                 }
-                ([v, ..], Kind::Bool | Kind::Count { .. }) => v.clone(),
+                ([v, ..], Kind::Bool) => toml_bool(v),
+                ([v, ..], Kind::Count { .. }) => v.clone(),
                 ([v, ..], _) if s.secret => quoted(&redact_url(v)),
                 ([v, ..], _) => quoted(v),
             };
             let _ = writeln!(out, "{key} = {value} # {}", origin_text(&s.origin));
         }
         out
+    }
+}
+
+/// A flag's value as TOML: the environment may say `1`, `yes` or `on` where a file says `true`.
+fn toml_bool(v: &str) -> String {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "on" => "true".into(),
+        "0" | "false" | "no" | "n" | "off" | "" => "false".into(),
+        _ => quoted(v),
     }
 }
 
