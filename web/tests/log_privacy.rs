@@ -223,7 +223,8 @@ async fn no_personal_data_or_secrets_in_the_logs_or_on_the_ledger() {
     let jcs = issued[0].clone();
     let id = jcs["id"].as_str().expect("credential id").to_owned();
     for vc in &issued {
-        let (status, report) = send(http.post(format!("{url}/credentials/verify")).json(&json!({"verifiableCredential": vc}))).await;
+        let (status, report) =
+            send(http.post(format!("{url}/credentials/verify")).json(&json!({"verifiableCredential": vc}))).await;
         assert_eq!(status, 200, "{report}");
         assert_eq!(report["verified"], true, "{report:#}");
     }
@@ -276,7 +277,8 @@ async fn no_personal_data_or_secrets_in_the_logs_or_on_the_ledger() {
     )
     .await;
     assert_eq!(status, 201, "{asked}");
-    let out = blocking_wallet(&dir, &["present", asked["authorization_request"].as_str().expect("link"), "--yes"]).await;
+    let out =
+        blocking_wallet(&dir, &["present", asked["authorization_request"].as_str().expect("link"), "--yes"]).await;
     assert!(out.contains("sent to did:web:"), "{out}");
     let request = format!("{url}/hospitals/st-mary/presentation-requests/{}", asked["id"].as_str().expect("id"));
     let (_, state) = send(http.get(&request).bearer_auth(&hospital_token)).await;
@@ -290,7 +292,8 @@ async fn no_personal_data_or_secrets_in_the_logs_or_on_the_ledger() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let (_, report) = send(http.post(format!("{url}/credentials/verify")).json(&json!({"verifiableCredential": jcs}))).await;
+    let (_, report) =
+        send(http.post(format!("{url}/credentials/verify")).json(&json!({"verifiableCredential": jcs}))).await;
     assert_eq!(report["verified"], false, "revoked: {report:#}");
 
     // Sign-in: a wrong password, an unknown address, then the right password.
