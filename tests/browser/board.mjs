@@ -7,32 +7,9 @@
 //
 // Environment: MEDCRED_URL, ADMIN_EMAIL, ADMIN_PASSWORD, DESK_EMAIL, DESK_PASSWORD, SCREENSHOTS.
 // Exits non-zero on any failure.
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const url = process.env.MEDCRED_URL;
-const shots = process.env.SCREENSHOTS;
-mkdirSync(shots, { recursive: true });
-
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures += 1;
-};
-
-const seen = [];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-
-async function signIn(page, email, password) {
-  await page.fill('#signin-email', email);
-  await page.fill('#signin-password', password);
-  await Promise.all([page.waitForNavigation(), page.click('#signin-submit')]);
-}
+import {
+  url, DESKTOP, check, run, watchErrors, checkNoErrors, checkFitsWidth, hydrated, screenshot, signIn,
+} from './lib.mjs';
 
 async function fillLicense(page, number) {
   await page.fill('#f-practitionerName', 'Florence Nightingale');
@@ -43,24 +20,16 @@ async function fillLicense(page, number) {
   await page.fill('#f-validUntil', '2031-05-31');
 }
 
-try {
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+await run(async (browser) => {
+  const ctx = await browser.newContext(DESKTOP);
   const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => { errors.push(String(e)); seen.push(String(e)); });
-  page.on('console', (m) => seen.push(`${m.type()}: ${m.text()}`));
-  // Failed loads are judged by their responses below (the browser's own favicon request may
-  // 404); any other console error is a failure.
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
+  const errors = watchErrors(page);
 
   // 1. A board page without a session: the sign-in page, which comes back there afterwards.
   await page.goto(`${url}/board/issue`);
   check(new URL(page.url()).pathname === '/signin', `a board page sends strangers to sign in (${page.url()})`);
   check(new URL(page.url()).searchParams.get('next') === '/board/issue', 'with the page to come back to');
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await hydrated(page);
   check(await page.locator('label[for="signin-email"]').isVisible(), 'the fields have labels');
 
   // 2. A wrong password: a message next to the fields, still on the sign-in page.
@@ -68,7 +37,7 @@ try {
   const err = page.locator('#signin-error');
   check(await err.isVisible(), 'a failed sign-in says so');
   check((await page.getAttribute('#signin-email', 'aria-describedby')) === 'signin-error', 'and the field points at the message');
-  await page.screenshot({ path: `${shots}/signin-failed.png`, fullPage: true });
+  await screenshot(page, 'signin-failed');
 
   // 3. The right password (typed with the keyboard, submitted with Enter): back to the issue form.
   await page.focus('#signin-email');
@@ -77,7 +46,7 @@ try {
   await page.keyboard.type(process.env.ADMIN_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   check(new URL(page.url()).pathname === '/board/issue', `signed in, back on the issue form (${page.url()})`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await hydrated(page);
   check((await page.locator('#account-name').innerText()).length > 0, 'the header shows who is signed in');
   check((await page.locator('#account .role').innerText()).includes('Board administrator'), 'with the role and board');
 
@@ -88,7 +57,7 @@ try {
   check(await fieldError.isVisible(), 'a bad license number gets a message next to it');
   check((await fieldError.innerText()).includes('licenseNumber must be 1-64'), 'in the words the API uses');
   check((await page.inputValue('#f-practitionerName')) === 'Florence Nightingale', 'what was typed is kept');
-  await page.screenshot({ path: `${shots}/board-issue-error.png`, fullPage: true });
+  await screenshot(page, 'board-issue-error');
 
   // 5. Fixed: issued, and the credential's page.
   await page.fill('#f-licenseNumber', 'RN-770001');
@@ -96,7 +65,7 @@ try {
   check(/\/board\/credentials\/urn:uuid:[0-9a-f-]{36}/.test(page.url()), `issued: the credential's page (${page.url()})`);
   check((await page.locator('#notice').innerText()).includes('Issued'), 'it says it was issued');
   check((await page.getAttribute('[data-state]', 'data-state')) === 'active', 'and active');
-  await page.screenshot({ path: `${shots}/board-credential-issued.png`, fullPage: true });
+  await screenshot(page, 'board-credential-issued');
   const credentialUrl = page.url().split('?')[0];
 
   // 6. Offer it to the holder's wallet: QR code, link, PIN.
@@ -109,25 +78,25 @@ try {
   check(webWallet.startsWith('/wallet?credential_offer_uri='), `the web wallet link: ${webWallet.slice(0, 40)}…`);
   check(/^\d{6}$/.test((await page.locator('#offer-pin').innerText()).trim()), 'and a 6-digit PIN, apart');
   check((await page.inputValue('#offer-link')).startsWith('openid-credential-offer://?credential_offer_uri='), 'and the offer link');
-  await page.screenshot({ path: `${shots}/board-offer.png`, fullPage: true });
+  await screenshot(page, 'board-offer');
 
   // 7. Revoke it: a reason and a confirmation.
   await page.goto(credentialUrl);
   await page.click('#action-revoke summary');
   await page.fill('#reason-revoke', 'Surrendered (board order 2026-114)');
   await page.check('#confirm-revoke');
-  await page.screenshot({ path: `${shots}/board-revoke-confirm.png`, fullPage: true });
+  await screenshot(page, 'board-revoke-confirm');
   await Promise.all([page.waitForNavigation(), page.click('#submit-revoke')]);
   check((await page.locator('#notice').innerText()).startsWith('Revoked'), 'revoked, it says so');
   check((await page.getAttribute('[data-state]', 'data-state')) === 'revoked', 'the credential is now revoked');
   check((await page.locator('#history').innerText()).includes('board order 2026-114'), 'the history shows the reason');
-  await page.screenshot({ path: `${shots}/board-credential-revoked.png`, fullPage: true });
+  await screenshot(page, 'board-credential-revoked');
 
   // 8. The dashboard, then find the credential through the board's navigation (client-side).
   await page.goto(`${url}/board`);
   check((await page.locator('[data-count="revoked"] .n').innerText()) === '1', 'the dashboard counts one revoked');
   check((await page.locator('#board-did').innerText()).startsWith('did:web:'), "and shows the board's DID");
-  await page.screenshot({ path: `${shots}/board-dashboard.png`, fullPage: true });
+  await screenshot(page, 'board-dashboard');
   await page.click('nav.subnav a[href="/board/credentials"]');
   await page.waitForSelector('#find-q');
   await page.fill('#find-q', 'RN-770001');
@@ -137,7 +106,7 @@ try {
   // 8b. A batch from a CSV file (read into the form in the browser), one row refused: the
   // progress bar follows the run, the refused row is listed and its report can be downloaded.
   await page.goto(`${url}/board/batch`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await hydrated(page);
   const csv = 'practitioner_name,license_type,license_number,jurisdiction,original_issue_date,valid_until\n'
     + 'Ann One,RN,B-100,US-NJ,2015-01-01,2030-01-01T00:00:00Z\n'
     + 'Bob Two,XX,B-101,US-NJ,2015-01-01,2030-01-01T00:00:00Z\n'
@@ -153,14 +122,13 @@ try {
   check((await page.locator('#batch-errors').innerText()).includes('B-101'), 'the refused row is listed');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-report')]);
   check(download.suggestedFilename() === 'batch-errors.csv', 'the error report downloads');
-  await page.screenshot({ path: `${shots}/board-batch.png`, fullPage: true });
+  await screenshot(page, 'board-batch');
 
   // 9. A phone's width: nothing scrolls sideways.
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(`${url}/board`);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  check(width <= 375, `no horizontal scrolling at 375 px (${width} px)`);
-  await page.screenshot({ path: `${shots}/board-dashboard-phone.png`, fullPage: true });
+  await checkFitsWidth(page, 375);
+  await screenshot(page, 'board-dashboard-phone');
 
   // 10. Sign out: the board is closed again.
   await Promise.all([page.waitForNavigation(), page.click('#signout')]);
@@ -176,7 +144,7 @@ try {
   const resp = await dp.goto(`${url}/board`);
   check(resp.status() === 403, `a hospital user gets 403 on the board's pages (${resp.status()})`);
   check((await dp.locator('#forbidden').innerText()).includes('licensing board staff'), 'with why');
-  await dp.screenshot({ path: `${shots}/board-forbidden.png`, fullPage: true });
+  await screenshot(dp, 'board-forbidden');
   await desk.close();
 
   // 12. Without JavaScript: sign in, issue, see it.
@@ -190,14 +158,6 @@ try {
   check((await pp.locator('#notice').innerText()).includes('Issued'), 'no JavaScript: issued');
   await plain.close();
 
-  check(errors.length === 0, `no browser errors (${errors.join(' | ')})`);
+  checkNoErrors(errors);
   await ctx.close();
-} catch (e) {
-  console.log(`FAIL ${e.stack || e}`);
-  console.log(`browser said: ${seen.join(' | ')}`);
-  failures += 1;
-} finally {
-  await browser.close();
-}
-console.log(failures === 0 ? 'all browser checks passed' : `${failures} browser check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+});

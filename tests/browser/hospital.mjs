@@ -10,25 +10,10 @@
 // Environment: MEDCRED_URL, DESK_EMAIL, DESK_PASSWORD, MEDCRED_BIN, WALLET_DIR, REVOKE_URL,
 // BOARD_TOKEN, SCREENSHOTS. Exits non-zero on any failure.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const url = process.env.MEDCRED_URL;
-const shots = process.env.SCREENSHOTS;
-mkdirSync(shots, { recursive: true });
-
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures += 1;
-};
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+import {
+  url, DESKTOP, check, run, watchErrors, checkNoErrors, checkFitsWidth, hydrated, screenshot, signIn, askClinician,
+  revoke,
+} from './lib.mjs';
 
 // The holder's wallet answers `link` (after consent, given by --yes).
 function present(link) {
@@ -38,43 +23,19 @@ function present(link) {
   return out;
 }
 
-async function signIn(page) {
-  await page.goto(`${url}/signin`);
-  await page.fill('#signin-email', process.env.DESK_EMAIL);
-  await page.fill('#signin-password', process.env.DESK_PASSWORD);
-  await Promise.all([page.waitForURL(/\/hospital$/), page.click('#signin-submit')]);
-}
-
-// From the hospital's home: "Verify a clinician", the first choice (active RN license), the
-// request page with its QR code. Returns the openid4vp:// link.
-async function askClinician(page) {
-  await page.goto(`${url}/hospital`);
-  await page.click('#verify-clinician');
-  await page.waitForSelector('#ask-form');
-  await Promise.all([page.waitForURL(/\/hospital\/requests\/[0-9a-f-]+$/), page.click('#ask-submit')]);
-  await page.waitForSelector('#request-qr svg');
-  return page.inputValue('#request-link');
-}
-
-try {
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+await run(async (browser) => {
+  const ctx = await browser.newContext(DESKTOP);
   const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // A failed load is named by its URL (the console's message does not say which); the browser's
-  // own request for /favicon.ico (there is none) is not the app's.
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
+  const errors = watchErrors(page);
 
   // 1. Sign in: hospital staff land on the hospital's home.
-  await signIn(page);
+  await page.goto(`${url}/signin`);
+  await signIn(page, process.env.DESK_EMAIL, process.env.DESK_PASSWORD, /\/hospital$/);
   check(page.url().endsWith('/hospital'), 'a hospital verifier lands on /hospital');
   check(await page.locator('#verify-clinician').isVisible() && await page.locator('#verify-patient').isVisible(),
     'the two big actions are there');
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
-  await page.screenshot({ path: `${shots}/hospital-home.png`, fullPage: true });
+  await hydrated(page);
+  await screenshot(page, 'hospital-home');
 
   // 2. Verify a clinician: a QR code of the openid4vp:// link.
   const link = await askClinician(page);
@@ -82,10 +43,9 @@ try {
   check((await page.locator('#request-asked').innerText()).includes('RN license'), 'says what is asked');
   check((await page.getAttribute('#open-in-wallet', 'href')) === link, 'the same link as a button for a wallet on this device');
   check((await page.getAttribute('#request-qr', 'aria-label')).includes('QR code'), 'the QR code has a text alternative');
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
   await page.evaluate(() => { window.__noReload = 'still here'; });
   const before = await page.locator('#request-result').boundingBox();
-  await page.screenshot({ path: `${shots}/hospital-request-qr.png`, fullPage: true });
+  await screenshot(page, 'hospital-request-qr');
 
   // 3. The wallet answers; VALID appears without a reload.
   const sent = present(link);
@@ -98,7 +58,7 @@ try {
   const facts = await page.locator('.facts').innerText();
   check(facts.includes('RN') && facts.includes('US-NJ') && facts.includes('accredited'), 'what and from whom are shown');
   check(await page.locator('li.check[data-check="dcql"].passed').count() === 1, 'the answer matched what was asked');
-  await page.screenshot({ path: `${shots}/hospital-verdict-valid.png`, fullPage: true });
+  await screenshot(page, 'hospital-verdict-valid');
 
   // 4. The verification's page: the receipt downloads; watch the license.
   await page.click('#open-verification');
@@ -113,16 +73,11 @@ try {
   check((await page.locator('.notice').innerText()).includes('Watching'), 'the license is now watched');
 
   // 5. The board revokes the license.
-  const revoked = await fetch(process.env.REVOKE_URL, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${process.env.BOARD_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ action: 'revoke', reason: 'browser test' }),
-  });
+  const revoked = await revoke(process.env.REVOKE_URL, 'browser test');
   check(revoked.status === 200, `the board revokes the license (${revoked.status})`);
 
   // 6. Ask again, present again: NOT VALID, because it is revoked.
   const link2 = await askClinician(page);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
   await page.evaluate(() => { window.__noReload = 'again'; });
   present(link2);
   const bad = await page.waitForSelector('#request-result [data-verdict="invalid"]', { timeout: 30000 });
@@ -130,7 +85,7 @@ try {
   check((await page.evaluate(() => window.__noReload)) === 'again', 'without a reload');
   const reason = await page.locator('li.check.failed[data-check="status"] .reason').innerText();
   check(reason.includes('revoked'), `with the reason: ${reason}`);
-  await page.screenshot({ path: `${shots}/hospital-verdict-revoked.png`, fullPage: true });
+  await screenshot(page, 'hospital-verdict-revoked');
 
   // 7. History (newest first) and the alert monitoring raised for the watched license.
   await page.goto(`${url}/hospital/verifications`);
@@ -144,7 +99,7 @@ try {
     if (!alerted) await page.waitForTimeout(1000);
   }
   check(alerted, 'the alerts page shows the revoked license');
-  await page.screenshot({ path: `${shots}/hospital-alerts.png`, fullPage: true });
+  await screenshot(page, 'hospital-alerts');
 
   // 8. Verify a patient: name and date of birth only; the verdict appears in place.
   await page.goto(`${url}/hospital`);
@@ -152,24 +107,23 @@ try {
   await page.waitForSelector('#ask-form');
   await Promise.all([page.waitForURL(/\/hospital\/requests\//), page.click('#ask-submit')]);
   check((await page.locator('#request-asked').innerText()).includes('date of birth'), 'a patient is asked for name and date of birth');
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await hydrated(page);
   present(await page.inputValue('#request-link'));
   const patient = await page.waitForSelector('#request-result [data-verdict]:not([data-verdict="pending"])', { timeout: 30000 });
   const facts2 = await page.locator('.facts').innerText();
   check(facts2.includes('1990-12-10') && facts2.includes('Lovelace'), `the patient's name and date of birth are shown (${await patient.getAttribute('data-verdict')})`);
   check(!facts2.includes('MRN-000042'), 'and nothing that was not asked for (the patient identifier)');
-  await page.screenshot({ path: `${shots}/hospital-verdict-patient.png`, fullPage: true });
+  await screenshot(page, 'hospital-verdict-patient');
   await page.goto(`${url}/hospital`);
-  await page.screenshot({ path: `${shots}/hospital-home.png`, fullPage: true });
+  await screenshot(page, 'hospital-home');
 
   // 9. A phone's width: the request page fits.
   await page.setViewportSize({ width: 375, height: 800 });
   await askClinician(page);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  check(width <= 375, `no horizontal scrolling at 375 px (${width} px)`);
-  await page.screenshot({ path: `${shots}/hospital-request-phone.png`, fullPage: true });
+  await checkFitsWidth(page, 375);
+  await screenshot(page, 'hospital-request-phone');
 
-  check(errors.length === 0, `no browser errors (${errors.join(' | ')})`);
+  checkNoErrors(errors);
 
   // 10. Without JavaScript: the waiting page refreshes itself (a meta refresh in <noscript>).
   const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await ctx.storageState() });
@@ -185,11 +139,4 @@ try {
   check((await plainVerdict.innerText()).includes('VALID'), 'no JavaScript: VALID appears after the next refresh');
   await plain.close();
   await ctx.close();
-} catch (e) {
-  console.log(`FAIL ${e.stack || e}`);
-  failures += 1;
-} finally {
-  await browser.close();
-}
-console.log(failures === 0 ? 'all browser checks passed' : `${failures} browser check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+});

@@ -5,48 +5,26 @@
 // $SCREENSHOTS.
 //
 // Environment: MEDCRED_URL, BOARD_DID, SCREENSHOTS. Exits non-zero on any failure.
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import {
+  url, DESKTOP, check, run, watchErrors, checkNoErrors, checkFitsWidth, hydrated, screenshot,
+} from './lib.mjs';
 
-const url = process.env.MEDCRED_URL;
-const shots = process.env.SCREENSHOTS;
-mkdirSync(shots, { recursive: true });
-
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures += 1;
-};
-
-const seen = [];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-
-try {
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+await run(async (browser) => {
+  const ctx = await browser.newContext(DESKTOP);
   const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => { errors.push(String(e)); seen.push(String(e)); });
-  page.on('console', (m) => seen.push(`${m.type()}: ${m.text()}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
+  // The unknown board's 404 (step 6) is what that step expects.
+  const errors = watchErrors(page, { expected: ['/public/boards/no-such-board'] });
 
   // 1. The page, first to prove a list so that a checkpoint exists, then as a visitor finds it.
   await page.goto(`${url}/public/boards/e2e?list=0&purpose=revocation`);
   await page.goto(`${url}/public/boards/e2e`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await hydrated(page);
   check((await page.locator('h1').innerText()).includes('E2E Board of Medicine'), 'the board is named');
   check((await page.locator('#public-did').innerText()) === process.env.BOARD_DID, 'the DID is shown');
   check(/\d+ entr(y|ies)/.test(await page.locator('#ledger-size').innerText()), 'the ledger size is shown');
   check((await page.locator('#checkpoint-note').innerText()).includes('/boards/e2e'), 'the checkpoint note is shown');
   check(await page.locator('#checkpoints tbody tr').count() >= 1, 'recent checkpoints are listed');
-  await page.screenshot({ path: `${shots}/public-board.png`, fullPage: true });
+  await screenshot(page, 'public-board');
 
   // 2. The inclusion proof lookup.
   await page.fill('#proof-list', '0');
@@ -57,7 +35,7 @@ try {
   check((await page.locator('#proof-result').innerText()).includes('Verified'), 'the result is in words');
   check(await page.locator('ol.steps li[data-ok="true"]').count() === 4, 'four steps, all holding');
   await page.locator('#proof').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${shots}/public-board-proof.png`, fullPage: true });
+  await screenshot(page, 'public-board-proof');
 
   // 3. A bad list number is refused in words.
   await page.fill('#proof-list', '01');
@@ -69,8 +47,7 @@ try {
   const phone = await browser.newContext({ viewport: { width: 375, height: 800 } });
   const pp = await phone.newPage();
   await pp.goto(`${url}/public/boards/e2e?list=0&purpose=suspension`);
-  const wide = await pp.evaluate(() => document.documentElement.scrollWidth);
-  check(wide <= 375, `fits a phone's width (${wide}px)`);
+  await checkFitsWidth(pp, 375);
   check(await pp.locator('#proof-result').getAttribute('data-result') === 'verified', 'phone: suspension list verified');
   await phone.close();
 
@@ -86,16 +63,7 @@ try {
   // 6. An unknown board.
   const r = await page.goto(`${url}/public/boards/no-such-board`);
   check(r.status() === 404, 'an unknown board is a 404');
-  errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('/public/boards/no-such-board')));
 
-  check(errors.length === 0, `no browser errors (${errors.join(' | ')})`);
+  checkNoErrors(errors);
   await ctx.close();
-} catch (e) {
-  console.log(`FAIL ${e.stack || e}`);
-  console.log(`browser said: ${seen.join(' | ')}`);
-  failures += 1;
-} finally {
-  await browser.close();
-}
-console.log(failures === 0 ? 'all browser checks passed' : `${failures} browser check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+});

@@ -8,46 +8,12 @@
 //
 // Environment: MEDCRED_URL, DESK_EMAIL, DESK_PASSWORD, SD_OFFER/SD_PIN, JWT_OFFER/JWT_PIN,
 // PATIENT_OFFER/PATIENT_PIN, CREDENTIALS_URL, BOARD_TOKEN, SCREENSHOTS. Exits non-zero on failure.
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const url = process.env.MEDCRED_URL;
-const shots = process.env.SCREENSHOTS;
-mkdirSync(shots, { recursive: true });
-
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures += 1;
-};
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-
-function watchErrors(page, errors, expected = []) {
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
-  page.on('response', (r) => {
-    const u = r.url();
-    if (r.status() >= 400 && !u.endsWith('/favicon.ico') && !expected.some((x) => u.includes(x))) errors.push(`${r.status()} ${u}`);
-  });
-}
+import {
+  url, DESKTOP, check, run, watchErrors, checkNoErrors, checkFitsWidth, screenshot, signIn, askClinician, revoke,
+} from './lib.mjs';
 
 // `/wallet?…`: the web wallet's own address for an openid-credential-offer:// or openid4vp:// link.
 const inWallet = (link) => `${url}/wallet${link.slice(link.indexOf('?'))}`;
-
-async function askClinician(desk) {
-  await desk.goto(`${url}/hospital`);
-  await desk.click('#verify-clinician');
-  await desk.waitForSelector('#ask-form');
-  await Promise.all([desk.waitForURL(/\/hospital\/requests\/[0-9a-f-]+$/), desk.click('#ask-submit')]);
-  await desk.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
-  return desk.inputValue('#request-link');
-}
 
 async function receive(phone, link, pin) {
   await phone.goto(inWallet(link));
@@ -57,23 +23,19 @@ async function receive(phone, link, pin) {
   return phone.waitForSelector('#wallet-done, #wallet-error', { timeout: 20000 });
 }
 
-try {
+await run(async (browser) => {
   // The desk: a hospital verifier, signed in.
-  const deskCtx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const deskCtx = await browser.newContext(DESKTOP);
   const desk = await deskCtx.newPage();
-  const deskErrors = [];
-  watchErrors(desk, deskErrors);
+  const deskErrors = watchErrors(desk);
   await desk.goto(`${url}/signin`);
-  await desk.fill('#signin-email', process.env.DESK_EMAIL);
-  await desk.fill('#signin-password', process.env.DESK_PASSWORD);
-  await Promise.all([desk.waitForURL(/\/hospital$/), desk.click('#signin-submit')]);
+  await signIn(desk, process.env.DESK_EMAIL, process.env.DESK_PASSWORD, /\/hospital$/);
 
   // The phone: the holder, with nothing but the browser.
   const phoneCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const phone = await phoneCtx.newPage();
-  const phoneErrors = [];
   // The wrong PIN's refusal is expected (400 from the token endpoint).
-  watchErrors(phone, phoneErrors, ['/token']);
+  const phoneErrors = watchErrors(phone, { expected: ['/token'] });
 
   // 1. A new wallet: empty, with a holder DID made in the browser.
   await phone.goto(`${url}/wallet`);
@@ -82,7 +44,7 @@ try {
   check(did.startsWith('did:jwk:'), `a holder DID made in this browser (${did.slice(0, 24)}…)`);
   const served = await (await phone.request.get(`${url}/wallet`)).text();
   check(!served.includes(did), 'the server does not know it (the page it serves does not name it)');
-  await phone.screenshot({ path: `${shots}/wallet-empty-phone.png`, fullPage: true });
+  await screenshot(phone, 'wallet-empty-phone');
 
   // 2. A wrong PIN is refused, and nothing is added.
   const wrong = await receive(phone, process.env.SD_OFFER, process.env.SD_PIN === '000000' ? '111111' : '000000');
@@ -105,7 +67,7 @@ try {
   check(await cards.count() === 3, `three credentials in the wallet (${await cards.count()})`);
   const first = await cards.nth(0).innerText();
   check(first.includes('Medical license') && first.includes('Grace Hopper'), 'the license reads as one');
-  await phone.screenshot({ path: `${shots}/wallet-credentials-phone.png`, fullPage: true });
+  await screenshot(phone, 'wallet-credentials-phone');
 
   // 5. The key is in the browser's storage, and the wallet survives a reload.
   const saved = JSON.parse(await phone.evaluate(() => localStorage.getItem('medcred.wallet.v1')));
@@ -123,7 +85,7 @@ try {
   check(asked.includes("St Mary's Hospital"), 'the wallet names who asks');
   check((await phone.locator('#wallet-request-did').innerText()).startsWith('did:web:'), 'and its DID, which signed the request');
   check(asked.includes('Medical license'), `and which credential answers: ${asked.replace(/\s+/g, ' ').slice(0, 160)}`);
-  await phone.screenshot({ path: `${shots}/wallet-request-phone.png`, fullPage: true });
+  await screenshot(phone, 'wallet-request-phone');
   await phone.click('#wallet-share');
   const sent = await phone.waitForSelector('#wallet-done, #wallet-error', { timeout: 20000 });
   check((await sent.getAttribute('id')) === 'wallet-done', `shared: ${(await sent.innerText()).slice(0, 80)}`);
@@ -132,7 +94,7 @@ try {
   check((await desk.evaluate(() => window.__noReload)) === 'desk', 'without a reload');
   const facts = await desk.locator('.facts').innerText();
   check(facts.includes('RN') && facts.includes('US-NJ'), 'with the license shown');
-  await desk.screenshot({ path: `${shots}/wallet-desk-valid.png`, fullPage: true });
+  await screenshot(desk, 'wallet-desk-valid');
 
   // 7. A second request, declined: the desk learns it and saw nothing.
   const link2 = await askClinician(desk);
@@ -147,11 +109,7 @@ try {
   const held = JSON.parse(await phone.evaluate(() => localStorage.getItem('medcred.wallet.v1'))).credentials;
   const sd = held.find((c) => c.format === 'dc+sd-jwt' && c.types.some((t) => /icense/.test(t)));
   const payload = JSON.parse(Buffer.from(sd.credential.split('~')[0].split('.')[1], 'base64url').toString());
-  const revoked = await fetch(`${process.env.CREDENTIALS_URL}/${payload.jti}/status`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${process.env.BOARD_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ action: 'revoke', reason: 'wallet browser test' }),
-  });
+  const revoked = await revoke(`${process.env.CREDENTIALS_URL}/${payload.jti}/status`, 'wallet browser test');
   check(revoked.status === 200, `the board revokes it (${revoked.status})`);
 
   // 9. "Check status" in the wallet: REVOKED.
@@ -164,7 +122,7 @@ try {
   await phone.click('#wallet-refresh-3');
   await phone.waitForSelector('#wallet-credential-3[data-status="active"]', { timeout: 20000 });
   check(true, 'and the patient identity still active');
-  await phone.screenshot({ path: `${shots}/wallet-revoked-phone.png`, fullPage: true });
+  await screenshot(phone, 'wallet-revoked-phone');
 
   // 10. Presented again: NOT VALID, revoked.
   const link3 = await askClinician(desk);
@@ -178,17 +136,9 @@ try {
   check(reason.includes('revoked'), `because: ${reason}`);
 
   // 11. A phone's width: nothing scrolls sideways.
-  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
-  check(width <= 390, `no horizontal scrolling at 390 px (${width} px)`);
-  check(phoneErrors.length === 0, `no browser errors on the phone (${phoneErrors.join(' | ')})`);
-  check(deskErrors.length === 0, `no browser errors on the desk (${deskErrors.join(' | ')})`);
+  await checkFitsWidth(phone, 390);
+  checkNoErrors(phoneErrors, ' on the phone');
+  checkNoErrors(deskErrors, ' on the desk');
   await phoneCtx.close();
   await deskCtx.close();
-} catch (e) {
-  console.log(`FAIL ${e.stack || e}`);
-  failures += 1;
-} finally {
-  await browser.close();
-}
-console.log(failures === 0 ? 'all browser checks passed' : `${failures} browser check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+});

@@ -12,7 +12,9 @@ use medcred_verifier::trust::{Accreditation, TrustList};
 use medcred_web::edge::Edge;
 use medcred_web::server::{app_with, AppOptions, STATUS_LIST_TTL_MS};
 
+pub mod browser;
 pub mod interop;
+pub mod seed;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy)]

@@ -4,8 +4,7 @@
 //! Chromium through the "verify a credential" page. Screenshots go to `target/screenshots` (or
 //! `$MEDCRED_SCREENSHOTS`).
 
-use std::path::PathBuf;
-
+use medcred_tests::browser::Browser;
 use medcred_tests::{start_trusted, Backend};
 use serde_json::{json, Value};
 
@@ -23,32 +22,20 @@ fn license(id: &str, number: &str) -> Value {
 
 #[tokio::test]
 async fn verify_page_in_chromium() {
-    let site = std::env::var("MEDCRED_SITE_ROOT").expect(
-        "MEDCRED_SITE_ROOT must name the built web app (run ./scripts/test.sh, which builds it with scripts/build-app.sh)",
-    );
-    assert!(PathBuf::from(&site).join("pkg/medcred_app_bg.wasm").exists(), "no hydration bundle in {site}/pkg");
+    let browser = Browser::require();
     let server = start_trusted(Backend::Sqlite).await.expect("server");
-    let http = reqwest::Client::new();
     let mut files = Vec::new();
     let dir = tempfile::tempdir().expect("tempdir");
     for (id, number) in [
         ("urn:uuid:b0000000-0000-4000-8000-000000000001", "RN-7001"),
         ("urn:uuid:b0000000-0000-4000-8000-000000000002", "RN-7002"),
     ] {
-        let resp = http
-            .post(format!("{}/credentials/issue", server.url))
-            .bearer_auth(&server.admin_token)
-            .json(&json!({"credential": license(id, number), "options": {"format": "eddsa-jcs-2022"}}))
-            .send()
-            .await
-            .expect("issue");
-        assert_eq!(resp.status().as_u16(), 201);
-        let issued: Value = resp.json().await.expect("json");
+        let issued = server.issue(license(id, number)).await.expect("issue");
         let path = dir.path().join(format!("{number}.json"));
-        std::fs::write(&path, issued["verifiableCredential"].to_string()).expect("write");
+        std::fs::write(&path, issued.to_string()).expect("write");
         files.push(path);
     }
-    let resp = http
+    let resp = reqwest::Client::new()
         .post(format!("{}/boards/e2e/credentials/urn:uuid:b0000000-0000-4000-8000-000000000002/status", server.url))
         .bearer_auth(&server.admin_token)
         .json(&json!({"action": "revoke", "reason": "browser test"}))
@@ -57,20 +44,11 @@ async fn verify_page_in_chromium() {
         .expect("revoke");
     assert_eq!(resp.status().as_u16(), 200);
 
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shots =
-        std::env::var("MEDCRED_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|_| root.join("../target/screenshots"));
-    let out = tokio::process::Command::new("node")
-        .arg(root.join("browser/verify.mjs"))
+    browser
+        .script("verify.mjs")
         .env("MEDCRED_URL", &server.url)
         .env("VALID_FILE", &files[0])
         .env("REVOKED_FILE", &files[1])
-        .env("SCREENSHOTS", &shots)
-        .output()
-        .await
-        .expect("node runs (scripts/test.sh installs playwright-core and Chromium)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    println!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "browser checks failed:\n{stdout}");
-    assert!(stdout.contains("all browser checks passed"));
+        .run()
+        .await;
 }

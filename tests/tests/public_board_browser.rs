@@ -4,8 +4,7 @@
 //! (`tests/browser/public_board.mjs`, needs `MEDCRED_SITE_ROOT`), with screenshots
 //! `public-board.png` and `public-board-proof.png` in `target/screenshots` (or `$MEDCRED_SCREENSHOTS`).
 
-use std::path::PathBuf;
-
+use medcred_tests::browser::Browser;
 use medcred_tests::{start, Backend, Server};
 use serde_json::json;
 
@@ -74,26 +73,9 @@ async fn public_board_page_over_http() {
 
 #[tokio::test]
 async fn public_board_page_in_chromium() {
-    let site = std::env::var("MEDCRED_SITE_ROOT").expect(
-        "MEDCRED_SITE_ROOT must name the built web app (run ./scripts/test.sh, which builds it with scripts/build-app.sh)",
-    );
-    assert!(PathBuf::from(&site).join("pkg/medcred_app_bg.wasm").exists(), "no hydration bundle in {site}/pkg");
+    let browser = Browser::require();
     let server = start(Backend::Sqlite).await.expect("server");
     issue_one(&server).await;
 
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shots =
-        std::env::var("MEDCRED_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|_| root.join("../target/screenshots"));
-    let out = tokio::process::Command::new("node")
-        .arg(root.join("browser/public_board.mjs"))
-        .env("MEDCRED_URL", &server.url)
-        .env("BOARD_DID", &server.board_did)
-        .env("SCREENSHOTS", &shots)
-        .output()
-        .await
-        .expect("node runs (scripts/test.sh installs playwright-core and Chromium)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    println!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "browser checks failed:\n{stdout}");
-    assert!(stdout.contains("all browser checks passed"));
+    browser.script("public_board.mjs").env("MEDCRED_URL", &server.url).env("BOARD_DID", &server.board_did).run().await;
 }
