@@ -4,23 +4,13 @@
 //! template. (Shedding past the in-flight limit is tested in `web/src/edge/mod.rs`, where a
 //! handler can be held open deterministically.)
 
+use medcred_tests::seed::rn_license;
 use medcred_tests::{start_with_edge, Backend};
 use medcred_web::edge::{Edge, LimitSetting, Limits};
 use serde_json::{json, Value};
 
 fn limits(s: &[&str]) -> Limits {
     Limits::with(&s.iter().map(|x| x.parse::<LimitSetting>().expect("setting")).collect::<Vec<_>>())
-}
-
-fn license() -> Value {
-    json!({
-        "type": ["VerifiableCredential", "MedicalLicenseCredential"],
-        "validUntil": "2030-01-01T00:00:00Z",
-        "credentialSubject": {
-            "practitionerName": "Grace Hopper", "licenseType": "RN", "licenseNumber": "RN-4242",
-            "jurisdiction": "US-NJ", "originalIssueDate": "2012-09-01"
-        }
-    })
 }
 
 #[tokio::test]
@@ -33,7 +23,7 @@ async fn rate_limits_headers_request_ids_and_metrics() {
     let issued: Value = http
         .post(format!("{}/credentials/issue", server.url))
         .bearer_auth(&server.admin_token)
-        .json(&json!({"credential": license(), "options": {"format": "eddsa-jcs-2022"}}))
+        .json(&json!({"credential": rn_license(), "options": {"format": "eddsa-jcs-2022"}}))
         .send()
         .await
         .expect("issue")

@@ -4,20 +4,10 @@
 //! then verifies what the wallet holds. A wrong PIN is refused with the issuer's error code, and a
 //! revoked license is neither offered nor delivered.
 
+use medcred_tests::seed::rn_license;
 use medcred_tests::{start, Backend, Server};
 use medcred_wallet::{Client, Wallet, WalletError};
 use serde_json::{json, Value};
-
-fn license() -> Value {
-    json!({
-        "type": ["VerifiableCredential", "MedicalLicenseCredential"],
-        "validUntil": "2030-01-01T00:00:00Z",
-        "credentialSubject": {
-            "practitionerName": "Grace Hopper", "licenseType": "RN", "licenseNumber": "RN-4242",
-            "jurisdiction": "US-NJ", "originalIssueDate": "2012-09-01"
-        }
-    })
-}
 
 async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: &Value) -> (u16, Value) {
     let mut req = http.post(url).json(body);
@@ -35,7 +25,7 @@ async fn source_credential(http: &reqwest::Client, server: &Server) -> String {
         http,
         format!("{}/credentials/issue", server.url),
         Some(&server.admin_token),
-        &json!({"credential": license(), "options": {"format": "eddsa-jcs-2022"}}),
+        &json!({"credential": rn_license(), "options": {"format": "eddsa-jcs-2022"}}),
     )
     .await;
     assert_eq!(status, 201, "{issued}");
