@@ -124,7 +124,8 @@ async fn a_read_only_process_on_a_streaming_replica_serves_reads_and_refuses_wri
     let list = x_vc["credentialStatus"][0]["statusListCredential"].as_str().unwrap().to_owned();
     let list_path = list.strip_prefix(PUBLIC_URL).unwrap().to_owned();
     // A new list has no snapshot on the ledger until a proof of it is asked for on the primary
-    // (what any verifier of the primary's does first); a replica cannot append one.
+    // (what any verifier of the primary's does first) or the primary's sequencer appends one (it
+    // looks every minute: too long to wait for here); a replica cannot append one.
     let (status, _) = get(&http, &a.url, &format!("{list_path}/bundle")).await;
     assert_eq!(status, 200);
 

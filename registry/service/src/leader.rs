@@ -19,6 +19,7 @@ use medcred_store::BoardRow;
 use tokio::sync::mpsc;
 
 use crate::committer::Committer;
+use crate::proofs;
 
 /// Run forever (spawn it). `cosign` receives the boards to cosign; `anchoring` says whether this
 /// process anchors (and so competes for the anchoring account's lease).
@@ -32,8 +33,13 @@ pub(crate) async fn lead_loop(
     let mut heads = Heads::default();
     let mut tick = tokio::time::interval(seq.renew_every());
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_fresh_check: Option<tokio::time::Instant> = None;
     loop {
         tick.tick().await;
+        let fresh_check = last_fresh_check.is_none_or(|t| t.elapsed() >= FRESH_CHECK_EVERY);
+        if fresh_check {
+            last_fresh_check = Some(tokio::time::Instant::now());
+        }
         let mut roles = vec![MONITOR_LEASE];
         if anchoring {
             roles.push(ANCHORING_LEASE);
@@ -65,6 +71,9 @@ pub(crate) async fn lead_loop(
             let Some(&size) = sizes.get(&board.id) else { continue };
             let grew = heads.moved(&board.id, size);
             moved |= grew;
+            if leads && fresh_check {
+                keep_fresh(&issuer, &committer, &board).await;
+            }
             if leads && (grew || !led_before) {
                 if let Some(tx) = &cosign {
                     let _ = tx.send(board);
@@ -74,6 +83,25 @@ pub(crate) async fn lead_loop(
         if moved {
             committer.bump();
         }
+    }
+}
+
+/// How often a sequencer looks whether its boards' newest snapshots are due ([`keep_fresh`]).
+const FRESH_CHECK_EVERY: Duration = Duration::from_secs(60);
+
+/// Append a snapshot for `board` when its newest is old or leaves out a list
+/// ([`proofs::snapshot_due`]), so that proofs read on a replica (which cannot append) stay fresh
+/// and cover every list, and proof requests on the primary seldom have to append one themselves.
+async fn keep_fresh(issuer: &Issuer, committer: &Committer, board: &BoardRow) {
+    let now = u64::try_from(issuer.clock().now().timestamp()).unwrap_or(0);
+    match proofs::snapshot_due(issuer.db(), board, now).await {
+        Ok(false) => {}
+        Ok(true) => {
+            if let Err(e) = committer.snapshot(board.clone()).await {
+                tracing::warn!(board = %board.slug, error = %e, "fresh snapshot failed; retrying later");
+            }
+        }
+        Err(e) => tracing::warn!(board = %board.slug, error = %e, "snapshot check failed; retrying later"),
     }
 }
 

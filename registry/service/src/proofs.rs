@@ -11,7 +11,7 @@ use axum::Json;
 use medcred_registry::note::Note;
 use medcred_registry::proof_bundle::ProofBundle;
 use medcred_registry::status::{snapshot_hash_of, LedgerLeaf, ListId, StatusPurpose};
-use medcred_store::{BoardRow, StatusListRow};
+use medcred_store::{BoardRow, Db, StatusListRow};
 use serde_json::json;
 
 use crate::error::RegistryError;
@@ -37,6 +37,32 @@ fn internal(e: impl std::fmt::Display) -> RegistryError {
 /// ledger evidence stays fresh for verifiers (their default limit is a day) at the cost of at
 /// most one leaf per hour per board whose lists are read.
 pub(crate) const SNAPSHOT_REFRESH_SECS: u64 = 3600;
+
+/// How old the newest snapshot may grow before the board's sequencer appends a fresh one on its
+/// own ([`snapshot_due`]): under [`SNAPSHOT_REFRESH_SECS`], so proof requests seldom have to, and
+/// read-only processes on a replica (which cannot) prove against snapshots at most this old plus
+/// the sequencer's check interval and the replication lag.
+pub const SNAPSHOT_KEEP_FRESH_SECS: u64 = SNAPSHOT_REFRESH_SECS * 3 / 4;
+
+/// Whether `board`'s newest snapshot is older than [`SNAPSHOT_KEEP_FRESH_SECS`] at `now` (Unix
+/// seconds) or leaves out one of its lists (one opened by an issuance since the last status
+/// change). A board without lists needs none.
+pub async fn snapshot_due(db: &Db, board: &BoardRow, now: u64) -> Result<bool, RegistryError> {
+    let lists = db.status_list_count(&board.id).await?;
+    if lists == 0 {
+        return Ok(false);
+    }
+    let Some(cp) = db.latest_checkpoint(&board.id).await? else { return Ok(true) };
+    let size = u64::try_from(cp.size).map_err(internal)?;
+    let Some(leaf) = db.ledger_leaves(&board.id, size.saturating_sub(1), size).await?.pop() else {
+        return Ok(true);
+    };
+    let LedgerLeaf::Snapshot(snapshot) = LedgerLeaf::decode(&leaf).map_err(internal)? else {
+        return Err(internal("the last leaf of a checkpoint is not a snapshot"));
+    };
+    let covered = snapshot.lists().iter().map(|d| d.list).collect::<std::collections::BTreeSet<_>>().len();
+    Ok(now.saturating_sub(snapshot.time()) > SNAPSHOT_KEEP_FRESH_SECS || (covered as i64) < lists)
+}
 
 /// The proof for `row`'s `purpose` bitstring against the latest checkpoint, appending a snapshot
 /// first if no snapshot covers the list yet (a list opened since the last status change) or the

@@ -17,6 +17,7 @@ use medcred_registry::merkle::{root_from_inclusion_path, Hash};
 use medcred_registry::note::VerifierKey;
 use medcred_registry::proof_bundle::ProofBundle;
 use medcred_registry::status::{snapshot_hash_of, LedgerLeaf, ListId, ReceivedStatusList, StatusPurpose};
+use medcred_registry_service::proofs::{snapshot_due, SNAPSHOT_KEEP_FRESH_SECS};
 use medcred_registry_service::Registry;
 use medcred_store::{BoardRow, Db};
 use serde_json::{json, Value};
@@ -331,6 +332,39 @@ async fn burst(db: Db) {
     );
     let size = f.issuer.db().ledger_log(&f.board.id).await.unwrap().size as usize;
     assert_eq!(size, ids.len() + checkpoints.len(), "one event per change plus one snapshot per batch");
+}
+
+/// The sequencer's snapshot policy (`snapshot_due`, run by the lease loop every minute): nothing
+/// is due before a board has lists; a list no snapshot covers is due at once; a snapshot covering
+/// every list is not, until it is older than `SNAPSHOT_KEEP_FRESH_SECS`.
+async fn snapshots_fall_due(db: Db) {
+    let f = fixture(db).await;
+    let now = u64::try_from(f.issuer.clock().now().timestamp()).unwrap();
+    let due = |at: u64| {
+        let (db, board) = (f.issuer.db().clone(), f.board.clone());
+        async move { snapshot_due(&db, &board, at).await.unwrap() }
+    };
+    let lists = f.issuer.db().status_list_count(&f.board.id).await.unwrap();
+    assert_eq!(due(now).await, lists > 0, "{lists} lists before any issuance");
+    let (list, _) = slot(&issue(&f, "RN200").await);
+    assert!(due(now).await, "a list no snapshot covers");
+    // A proof request appends the snapshot that covers it.
+    let r = call(&f.app, "GET", &format!("{list}/proof"), None, None, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(!due(now).await, "covered and fresh");
+    assert!(!due(now + SNAPSHOT_KEEP_FRESH_SECS).await, "still fresh at the limit");
+    assert!(due(now + SNAPSHOT_KEEP_FRESH_SECS + 1).await, "too old past it");
+}
+
+#[tokio::test]
+async fn snapshots_fall_due_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    snapshots_fall_due(medcred_store::testing::fresh_sqlite(dir.path()).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn snapshots_fall_due_on_postgres() {
+    snapshots_fall_due(medcred_store::testing::fresh_postgres().await.unwrap()).await;
 }
 
 #[tokio::test]
