@@ -14,7 +14,7 @@ use serde_json::json;
 const READING_POSTS: &[&str] = &[
     "/credentials/verify",
     "/presentations/verify",
-    // The web app's server functions behind the public pages (`#[server(endpoint = …)]`).
+    // The web app's server functions behind the public pages (their `#[server]` endpoints).
     "/api/verify",
     "/api/verify-result",
     "/api/public-boards",
