@@ -20,10 +20,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ];
     cargo install wasm-bindgen-cli --version "$version" >&2
 fi
 
-cargo build --locked -p medcred-app --lib --target wasm32-unknown-unknown --release \
+# The wasm-release profile (Cargo.toml): size-optimised with whole-program LTO.
+cargo build --locked -p medcred-app --lib --target wasm32-unknown-unknown --profile wasm-release \
   --no-default-features --features hydrate >&2
 mkdir -p "$site/pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name medcred_app \
-  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/medcred_app.wasm" >&2
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/medcred_app.wasm" >&2
 gzip -9 -k -f "$site/pkg/medcred_app_bg.wasm"
 echo "$site"
