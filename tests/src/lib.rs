@@ -12,6 +12,7 @@ use medcred_verifier::trust::{Accreditation, TrustList};
 use medcred_web::edge::Edge;
 use medcred_web::server::{app_with, AppOptions, STATUS_LIST_TTL_MS};
 
+pub mod api;
 pub mod browser;
 pub mod interop;
 pub mod seed;

@@ -16,6 +16,7 @@ use medcred_formats::keys::{decode_multibase_public, public_jwk};
 use medcred_formats::sd_jwt::{present, KbParams};
 use medcred_hospital::webhook::{verify_signature, SIGNATURE_HEADER};
 use medcred_hospital::{create_hospital, HOSPITAL_TOKEN_PREFIX};
+use medcred_tests::api::Api;
 use medcred_tests::{start_trusted, Backend, Server};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
@@ -30,41 +31,6 @@ fn license(id: &str) -> Value {
             "jurisdiction": "US-NJ", "originalIssueDate": "2012-09-01"
         }
     })
-}
-
-struct Client {
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Client {
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&Value>,
-    ) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.url));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
-        self.send(reqwest::Method::POST, path, token, Some(body)).await
-    }
-
-    async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
-        self.send(reqwest::Method::GET, path, token, None).await
-    }
 }
 
 /// A webhook receiver on a random port: every POST's signature header and body.
@@ -87,7 +53,7 @@ async fn webhook() -> (String, mpsc::UnboundedReceiver<(String, Bytes)>) {
     (url, rx)
 }
 
-async fn issue(c: &Client, server: &Server, credential: Value, format: &str) -> Value {
+async fn issue(c: &Api, server: &Server, credential: Value, format: &str) -> Value {
     let (status, issued) = c
         .post(
             "/credentials/issue",
@@ -101,7 +67,7 @@ async fn issue(c: &Client, server: &Server, credential: Value, format: &str) -> 
 
 async fn hospital_flow(backend: Backend) {
     let server = start_trusted(backend).await.expect("server");
-    let c = Client { http: reqwest::Client::new(), url: server.url.clone() };
+    let c = Api::new(server.url.clone());
     let hospital = create_hospital(&server.issuer, "st-mary", "St Mary's").await.expect("hospital");
     let admin = hospital.admin_token.to_string();
     assert!(admin.starts_with(HOSPITAL_TOKEN_PREFIX));

@@ -13,45 +13,11 @@ use std::time::Duration;
 
 use medcred_formats::sd_jwt;
 use medcred_hospital::create_hospital;
+use medcred_tests::api::Api;
 use medcred_tests::{start_trusted, Backend, Server};
 use medcred_wallet::present::{choose, presentation, vp_token, VerifiedRequest};
 use medcred_wallet::{Client, Wallet, WalletError};
 use serde_json::{json, Value};
-
-struct Http {
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Http {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&Value>,
-    ) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.url));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
-        self.call(reqwest::Method::POST, path, token, Some(body)).await
-    }
-
-    async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
-        self.call(reqwest::Method::GET, path, token, None).await
-    }
-}
 
 const HOSPITAL: &str = "/hospitals/st-mary";
 
@@ -67,7 +33,7 @@ fn license() -> Value {
 }
 
 /// The board issues the source license; the wallet receives it over OpenID4VCI in `format`.
-async fn receive(c: &Http, server: &Server, wallet: &mut Wallet, client: &Client, source: &str, format: &str) {
+async fn receive(c: &Api, server: &Server, wallet: &mut Wallet, client: &Client, source: &str, format: &str) {
     let (status, offer) = c
         .post(&format!("/boards/e2e/credentials/{source}/offer"), Some(&server.admin_token), &json!({"format": format}))
         .await;
@@ -79,7 +45,7 @@ async fn receive(c: &Http, server: &Server, wallet: &mut Wallet, client: &Client
 }
 
 /// A request from `template`; its JSON.
-async fn ask(c: &Http, token: &str, body: Value) -> Value {
+async fn ask(c: &Api, token: &str, body: Value) -> Value {
     let (status, created) = c.post(&format!("{HOSPITAL}/presentation-requests"), Some(token), &body).await;
     assert_eq!(status, 201, "{created:#}");
     assert_eq!(created["status"], "pending");
@@ -105,13 +71,13 @@ fn check<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["checks"].as_array().and_then(|cs| cs.iter().find(|c| c["name"] == name)).unwrap_or(&Value::Null)
 }
 
-async fn state(c: &Http, token: &str, id: &str) -> Value {
+async fn state(c: &Api, token: &str, id: &str) -> Value {
     let (status, s) = c.get(&format!("{HOSPITAL}/presentation-requests/{id}"), Some(token)).await;
     assert_eq!(status, 200, "{s}");
     s
 }
 
-async fn verification(c: &Http, token: &str, s: &Value) -> Value {
+async fn verification(c: &Api, token: &str, s: &Value) -> Value {
     let id = s["verification"].as_str().expect("a verification is recorded");
     let (status, v) = c.get(&format!("{HOSPITAL}/verifications/{id}"), Some(token)).await;
     assert_eq!(status, 200, "{v}");
@@ -128,7 +94,7 @@ fn refused(r: Result<Value, WalletError>, why: &str) {
 
 async fn presentation_flow(backend: Backend) {
     let server = start_trusted(backend).await.expect("server");
-    let c = Http { http: reqwest::Client::new(), url: server.url.clone() };
+    let c = Api::new(server.url.clone());
     let hospital = create_hospital(&server.issuer, "st-mary", "St Mary's Hospital").await.expect("hospital");
     let token = hospital.admin_token.to_string();
     let (status, issued) = c
